@@ -1,1 +1,5 @@
-export const x = 1;
+export * from './constants.js';
+export * from './context.js';
+export * from './errors.js';
+export * from './framing.js';
+export * from './writer.js';
