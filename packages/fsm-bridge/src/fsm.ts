@@ -1,0 +1,530 @@
+/**
+ * The RFC 4271 §8 session FSM as a sans-I/O generator.
+ *
+ * The generator never touches a socket or a clock. It yields {@link Effect}s (send these bytes, start that
+ * timer, open a connection, give me the next event) and is resumed by a driver: with `undefined` after every
+ * effect except `receive`, which is resumed with the next {@link FsmEvent}. The same generator runs under the
+ * reactor of transport-sync, the polling bridge and the effect bridge over transport-async; only the driver
+ * differs, so the three produce the same messages for the same peer.
+ *
+ * One generator is one FSM for one peer. It starts as a ManualStart (Event 1, or Event 4 when passive) and
+ * returns after a ManualStop or when its connection lost a collision (§6.8, decided by the driver's
+ * coordinator, which sees every connection to the peer). After an error it falls to Idle and, unless
+ * `idleHoldTime` is 0, starts again when the IdleHoldTimer fires (AutomaticStart, Event 3/5, §8.1.1).
+ */
+import {
+  BgpError,
+  CeaseSubcode,
+  type CodecContext,
+  ErrorCode,
+  FsmSubcode,
+  MessageType,
+  OpenSubcode,
+  u16Data,
+} from 'bgp-codec';
+import {
+  AS_TRANS,
+  type Capability,
+  decodeNotification,
+  decodeOpen,
+  decodeRouteRefresh,
+  encodeKeepalive,
+  encodeNotification,
+  encodeOpen,
+  encodeRouteRefresh,
+  type OpenMessage,
+  type RouteRefreshMessage,
+  shutdownCommunication,
+} from './messages.js';
+import { announcedAs, findCapability, type Negotiated, negotiate } from './negotiation.js';
+import { checkUpdate } from './update-check.js';
+
+export type State = 'Idle' | 'Connect' | 'Active' | 'OpenSent' | 'OpenConfirm' | 'Established';
+
+/** RFC 4271 §8: ConnectRetryTimer, HoldTimer, KeepaliveTimer; §8.1.1 IdleHoldTimer for automatic restart. */
+export type TimerName = 'connect-retry' | 'hold' | 'keepalive' | 'idle-hold';
+
+export interface FsmConfig {
+  readonly localAs: number;
+  readonly peerAs: number;
+  /** Our BGP Identifier as an unsigned 32-bit number. */
+  readonly bgpId: number;
+  /** The hold time we offer: 0 (no keepalives) or at least 3 seconds (RFC 4271 §4.2). */
+  readonly holdTime: number;
+  /** Seconds between KEEPALIVEs; a third of the negotiated hold time when absent (RFC 4271 §10). */
+  readonly keepaliveTime?: number;
+  /** Capabilities our OPEN advertises. */
+  readonly capabilities: readonly Capability[];
+  /** Capability codes the peer must advertise, or the OPEN is refused with 2/7 (RFC 5492 §3). */
+  readonly requiredCapabilities?: readonly number[];
+  /** Never initiate a connection; wait in Active for the peer's (RFC 4271 §8.1.1 PassiveTcpEstablishment). */
+  readonly passive?: boolean;
+  /** Start in Active waiting for an incoming connection, whatever `passive` says (a collision's second FSM). */
+  readonly acceptFirst?: boolean;
+  /** ConnectRetryTime in seconds (RFC 4271 §10 suggests 120). */
+  readonly connectRetryTime?: number;
+  /** Seconds in Idle after an error before starting again; 0 stays in Idle until stopped. */
+  readonly idleHoldTime?: number;
+  /** The "large value" the HoldTimer gets while the OPEN is awaited (RFC 4271 §8.2.2 suggests 4 minutes). */
+  readonly openHoldTime?: number;
+  /**
+   * Decode and check an UPDATE body once the session is Established: return what to deliver, throw a BgpError
+   * for a session-resetting error (RFC 4271 §6.3, RFC 7606). The default checks the two length fields only.
+   */
+  readonly decodeUpdate?: (body: Uint8Array, context: CodecContext, message: Uint8Array) => unknown;
+}
+
+export type FsmEvent =
+  /** ManualStop (Event 2): Cease with this subcode (default 2, Administrative Shutdown) and RFC 9003 text. */
+  | { readonly kind: 'stop'; readonly subcode?: number; readonly text?: string }
+  /** A timer started with `start-timer` fired; `id` is the one the effect carried. */
+  | { readonly kind: 'timer'; readonly name: TimerName; readonly id: number }
+  /** Events 16/17: the connection asked for by `connect` is up, or the peer's was accepted. */
+  | { readonly kind: 'tcp-connected'; readonly direction: 'outgoing' | 'incoming' }
+  /** Event 18: the connection attempt failed, or the connection closed. */
+  | { readonly kind: 'tcp-failed'; readonly reason?: string }
+  /** A whole message; the views are valid until the FSM yields its next `receive`. */
+  | { readonly kind: 'message'; readonly type: number; readonly body: Uint8Array; readonly message: Uint8Array }
+  /** Events 21/22: the byte stream broke a header rule; the error carries the NOTIFICATION. */
+  | { readonly kind: 'message-error'; readonly error: BgpError }
+  /** Send these whole UPDATE messages (Established only); `ack` comes back on the `send` or `reject` effect. */
+  | { readonly kind: 'send-updates'; readonly messages: readonly Uint8Array[]; readonly ack?: number }
+  /** Ask the peer to send its routes again (RFC 2918). */
+  | { readonly kind: 'send-route-refresh'; readonly afi: number; readonly safi: number; readonly subtype?: number }
+  /** §6.8: the coordinator found this connection the loser of a collision. */
+  | { readonly kind: 'collision-lost' };
+
+export type Effect =
+  | { readonly kind: 'state'; readonly from: State; readonly to: State }
+  /** Open a TCP connection to the peer; the outcome comes back as `tcp-connected` or `tcp-failed`. */
+  | { readonly kind: 'connect' }
+  /** Write these whole messages in order; drivers may resume before they reach the wire (the bytes are queued). */
+  | { readonly kind: 'send'; readonly messages: readonly Uint8Array[]; readonly ack?: number }
+  /** Resume the generator with the next event. */
+  | { readonly kind: 'receive' }
+  /** (Re)start a timer; when it fires, deliver `{kind:'timer', name, id}`. */
+  | { readonly kind: 'start-timer'; readonly name: TimerName; readonly seconds: number; readonly id: number }
+  | { readonly kind: 'stop-timer'; readonly name: TimerName }
+  /** Drop the connection (or the attempt) once the messages already sent are flushed. */
+  | { readonly kind: 'close' }
+  /** The peer's OPEN passed every check (the collision point of §6.8). */
+  | { readonly kind: 'open-received'; readonly open: OpenMessage; readonly negotiated: Negotiated }
+  /** A received UPDATE, decoded by `decodeUpdate`; `message` is a view valid until the next `receive`. */
+  | { readonly kind: 'deliver'; readonly update: unknown; readonly message: Uint8Array }
+  /** The peer asked for our routes again (RFC 2918). */
+  | { readonly kind: 'route-refresh'; readonly request: RouteRefreshMessage }
+  | {
+      readonly kind: 'notification';
+      readonly direction: 'sent' | 'received';
+      readonly code: number;
+      readonly subcode: number;
+      readonly data: Uint8Array;
+    }
+  /** A `send-updates` event that arrived outside Established: nothing was sent. */
+  | { readonly kind: 'reject'; readonly ack?: number; readonly reason: string };
+
+export interface FsmResult {
+  readonly reason: 'stopped' | 'collision-lost';
+}
+
+export type Fsm = Generator<Effect, FsmResult, FsmEvent | undefined>;
+
+/** RFC 4271 §4.2: the BGP version this speaker runs. */
+export const BGP_VERSION = 4;
+
+/** Start the FSM of one peer. */
+export function bgpFsm(config: FsmConfig): Fsm {
+  return new FsmRun(config).run();
+}
+
+type Outcome = 'stopped' | 'collision-lost' | 'error' | undefined;
+
+class FsmRun {
+  state: State = 'Idle';
+  connected = false;
+  negotiated: Negotiated | undefined;
+  private readonly sentOpen: OpenMessage;
+  private readonly timerIds = new Map<TimerName, number>();
+  private nextTimerId = 1;
+
+  constructor(private readonly config: FsmConfig) {
+    const h = config.holdTime;
+    if (!Number.isInteger(h) || h < 0 || h > 0xffff || h === 1 || h === 2) {
+      throw new RangeError(`hold time ${h}: must be 0 or 3..65535 seconds (RFC 4271 §4.2)`);
+    }
+    this.sentOpen = {
+      version: BGP_VERSION,
+      myAs: config.localAs > 0xffff ? AS_TRANS : config.localAs,
+      holdTime: h,
+      bgpId: config.bgpId >>> 0,
+      capabilities: config.capabilities,
+    };
+  }
+
+  *run(): Generator<Effect, FsmResult, FsmEvent | undefined> {
+    let passiveStart = this.config.acceptFirst ?? this.config.passive ?? false;
+    for (;;) {
+      yield* this.start(passiveStart);
+      const outcome = yield* this.loop();
+      if (outcome === 'stopped' || outcome === 'collision-lost') return { reason: outcome };
+      const idleHold = this.config.idleHoldTime ?? 5;
+      if (!(yield* this.idleUntilRestart(idleHold))) return { reason: 'stopped' };
+      passiveStart = this.config.passive ?? false;
+    }
+  }
+
+  /** Events 1/3 (initiate) and 4/5 (passive) from Idle. */
+  private *start(passive: boolean): Generator<Effect, void, FsmEvent | undefined> {
+    if (passive) {
+      yield* this.to('Active');
+      return;
+    }
+    yield* this.startTimer('connect-retry', this.connectRetryTime);
+    yield { kind: 'connect' };
+    yield* this.to('Connect');
+  }
+
+  /** In Idle after an error: wait for the IdleHoldTimer (true: start again) or a ManualStop (false). */
+  private *idleUntilRestart(seconds: number): Generator<Effect, boolean, FsmEvent | undefined> {
+    if (seconds > 0) yield* this.startTimer('idle-hold', seconds);
+    for (;;) {
+      const event = yield* this.receive();
+      if (event.kind === 'stop') {
+        yield* this.stopTimer('idle-hold');
+        return false;
+      }
+      if (event.kind === 'timer' && this.isCurrent(event)) return true;
+      if (event.kind === 'send-updates') yield { kind: 'reject', ack: event.ack, reason: 'session is Idle' };
+      // RFC 4271 §8.2.2 Idle: every other event is ignored (a late tcp-failed, a stale timer).
+    }
+  }
+
+  private *loop(): Generator<Effect, Outcome, FsmEvent | undefined> {
+    for (;;) {
+      const event = yield* this.receive();
+      const outcome = yield* this.handle(event);
+      if (outcome !== undefined) return outcome;
+    }
+  }
+
+  private *handle(event: FsmEvent): Generator<Effect, Outcome, FsmEvent | undefined> {
+    switch (event.kind) {
+      case 'stop':
+        return yield* this.manualStop(event.subcode ?? CeaseSubcode.ADMINISTRATIVE_SHUTDOWN, event.text);
+      case 'collision-lost':
+        return yield* this.fail(
+          ErrorCode.CEASE,
+          CeaseSubcode.CONNECTION_COLLISION_RESOLUTION,
+          undefined,
+          'collision-lost',
+        );
+      case 'timer':
+        if (!this.isCurrent(event)) return undefined;
+        this.timerIds.delete(event.name);
+        return yield* this.timerFired(event.name);
+      case 'tcp-connected':
+        return yield* this.connectionUp();
+      case 'tcp-failed':
+        return yield* this.connectionFailed();
+      case 'message-error':
+        if (!this.connected) return undefined;
+        return yield* this.fail(event.error.code, event.error.subcode, event.error.data);
+      case 'message':
+        if (!this.connected) return undefined;
+        return yield* this.message(event.type, event.body, event.message);
+      case 'send-updates':
+        if (this.state !== 'Established') {
+          yield { kind: 'reject', ack: event.ack, reason: `session is ${this.state}, not Established` };
+          return undefined;
+        }
+        yield { kind: 'send', messages: event.messages, ack: event.ack };
+        // RFC 4271 §10: each UPDATE or KEEPALIVE sent restarts the KeepaliveTimer.
+        yield* this.restartKeepalive();
+        return undefined;
+      case 'send-route-refresh':
+        if (this.state === 'Established') {
+          const { afi, safi, subtype = 0 } = event;
+          yield { kind: 'send', messages: [encodeRouteRefresh({ afi, safi, subtype })] };
+        }
+        return undefined;
+    }
+  }
+
+  private *manualStop(subcode: number, text: string | undefined): Generator<Effect, Outcome, FsmEvent | undefined> {
+    // RFC 4271 §8.2.2: in Connect and Active ManualStop drops the attempt; from OpenSent on a Cease is sent.
+    if (this.connected && this.state !== 'Connect' && this.state !== 'Active') {
+      const data =
+        text !== undefined &&
+        (subcode === CeaseSubcode.ADMINISTRATIVE_SHUTDOWN || subcode === CeaseSubcode.ADMINISTRATIVE_RESET)
+          ? shutdownCommunication(text)
+          : undefined;
+      yield* this.notify(ErrorCode.CEASE, subcode, data);
+    }
+    yield* this.dropToIdle();
+    return 'stopped';
+  }
+
+  private *timerFired(name: TimerName): Generator<Effect, Outcome, FsmEvent | undefined> {
+    switch (name) {
+      case 'connect-retry':
+        if (this.state === 'Connect') {
+          // Event 9 in Connect: give up this attempt and try again (the connect timeout).
+          yield { kind: 'close' };
+          yield* this.startTimer('connect-retry', this.connectRetryTime);
+          yield { kind: 'connect' };
+        } else if (this.state === 'Active' && !this.config.passive) {
+          yield* this.startTimer('connect-retry', this.connectRetryTime);
+          yield { kind: 'connect' };
+          yield* this.to('Connect');
+        }
+        return undefined;
+      case 'hold':
+        // Event 10: RFC 4271 §6.5 Hold Timer Expired, 4/0.
+        if (this.connected) return yield* this.fail(ErrorCode.HOLD_TIMER_EXPIRED, 0);
+        return undefined;
+      case 'keepalive':
+        if (this.state === 'OpenConfirm' || this.state === 'Established') {
+          yield { kind: 'send', messages: [encodeKeepalive()] };
+          yield* this.restartKeepalive();
+        }
+        return undefined;
+      case 'idle-hold':
+        return undefined;
+    }
+  }
+
+  private *connectionUp(): Generator<Effect, Outcome, FsmEvent | undefined> {
+    if (this.state !== 'Connect' && this.state !== 'Active') {
+      // The coordinator gives a busy FSM no second connection; one that slips through is refused here.
+      return undefined;
+    }
+    this.connected = true;
+    yield* this.stopTimer('connect-retry');
+    yield { kind: 'send', messages: [encodeOpen(this.sentOpen)] };
+    yield* this.startTimer('hold', this.config.openHoldTime ?? 240);
+    yield* this.to('OpenSent');
+    return undefined;
+  }
+
+  private *connectionFailed(): Generator<Effect, Outcome, FsmEvent | undefined> {
+    switch (this.state) {
+      case 'Connect':
+      case 'Active':
+      case 'OpenSent':
+        // Event 18 in Connect/OpenSent: back to Active and try again when the ConnectRetryTimer fires
+        // (RFC 4271 §8.2.2; Connect follows its DelayOpen branch so a refused connection is retried, not reset).
+        this.connected = false;
+        yield* this.stopSessionTimers();
+        yield { kind: 'close' };
+        if (!this.config.passive) yield* this.startTimer('connect-retry', this.connectRetryTime);
+        yield* this.to('Active');
+        return undefined;
+      default:
+        this.connected = false;
+        yield* this.dropToIdle();
+        return 'error';
+    }
+  }
+
+  private *message(
+    type: number,
+    body: Uint8Array,
+    message: Uint8Array,
+  ): Generator<Effect, Outcome, FsmEvent | undefined> {
+    if (type === MessageType.NOTIFICATION) {
+      // Events 24/25: no NOTIFICATION is ever sent in answer to one (RFC 4271 §6.4).
+      const n = decodeNotification(body);
+      yield { kind: 'notification', direction: 'received', code: n.code, subcode: n.subcode, data: n.data };
+      yield* this.dropToIdle();
+      return 'error';
+    }
+    switch (this.state) {
+      case 'OpenSent':
+        if (type === MessageType.OPEN) return yield* this.openReceived(body);
+        return yield* this.fail(ErrorCode.FSM, FsmSubcode.UNEXPECTED_MESSAGE_IN_OPENSENT);
+      case 'OpenConfirm':
+        if (type === MessageType.KEEPALIVE) {
+          yield* this.restartHold();
+          yield* this.to('Established');
+          return undefined;
+        }
+        return yield* this.fail(ErrorCode.FSM, FsmSubcode.UNEXPECTED_MESSAGE_IN_OPENCONFIRM);
+      case 'Established':
+        return yield* this.established(type, body, message);
+      default:
+        return undefined;
+    }
+  }
+
+  private *established(
+    type: number,
+    body: Uint8Array,
+    message: Uint8Array,
+  ): Generator<Effect, Outcome, FsmEvent | undefined> {
+    const negotiated = this.negotiated as Negotiated;
+    switch (type) {
+      case MessageType.KEEPALIVE:
+        yield* this.restartHold();
+        return undefined;
+      case MessageType.UPDATE: {
+        yield* this.restartHold();
+        let update: unknown;
+        try {
+          update = (this.config.decodeUpdate ?? checkUpdate)(body, negotiated.context, message);
+        } catch (error) {
+          if (error instanceof BgpError) return yield* this.fail(error.code, error.subcode, error.data);
+          throw error;
+        }
+        yield { kind: 'deliver', update, message };
+        return undefined;
+      }
+      case MessageType.ROUTE_REFRESH: {
+        yield* this.restartHold();
+        let request: RouteRefreshMessage;
+        try {
+          request = decodeRouteRefresh(body, message);
+        } catch (error) {
+          if (error instanceof BgpError) return yield* this.fail(error.code, error.subcode, error.data);
+          throw error;
+        }
+        // RFC 2918 §4: a refresh for a family that was not negotiated is ignored.
+        if (negotiated.families.includes(`${request.afi}/${request.safi}`)) yield { kind: 'route-refresh', request };
+        return undefined;
+      }
+      default:
+        // An OPEN (or a type the framer let through) in Established: RFC 6608 5/3.
+        return yield* this.fail(ErrorCode.FSM, FsmSubcode.UNEXPECTED_MESSAGE_IN_ESTABLISHED);
+    }
+  }
+
+  /** RFC 4271 §6.2 in its order (version, AS, hold time, identifier, parameters), then RFC 5492 §3. */
+  private *openReceived(body: Uint8Array): Generator<Effect, Outcome, FsmEvent | undefined> {
+    let open: OpenMessage;
+    try {
+      open = decodeOpen(body);
+    } catch (error) {
+      if (error instanceof BgpError) return yield* this.fail(error.code, error.subcode, error.data);
+      throw error;
+    }
+    const problem = this.checkOpen(open);
+    if (problem) return yield* this.fail(ErrorCode.OPEN_MESSAGE, problem.subcode, problem.data);
+    const negotiated = negotiate(this.sentOpen, open);
+    this.negotiated = negotiated;
+    yield { kind: 'open-received', open, negotiated };
+    yield { kind: 'send', messages: [encodeKeepalive()] };
+    if (negotiated.holdTime > 0) {
+      yield* this.startTimer('hold', negotiated.holdTime);
+      yield* this.restartKeepalive();
+    } else {
+      // RFC 4271 §4.2: a hold time of zero means neither timer runs.
+      yield* this.stopTimer('hold');
+      yield* this.stopTimer('keepalive');
+    }
+    yield* this.to('OpenConfirm');
+    return undefined;
+  }
+
+  private checkOpen(open: OpenMessage): { subcode: number; data?: Uint8Array } | undefined {
+    if (open.version !== BGP_VERSION) {
+      // RFC 4271 §6.2: the data is the largest version we support.
+      return { subcode: OpenSubcode.UNSUPPORTED_VERSION_NUMBER, data: u16Data(BGP_VERSION) };
+    }
+    // RFC 6793 §4.1: a 4-octet AS capability carries the real AS; the 2-octet field is then AS_TRANS.
+    if (announcedAs(open) !== this.config.peerAs) return { subcode: OpenSubcode.BAD_PEER_AS };
+    if (open.holdTime === 1 || open.holdTime === 2) return { subcode: OpenSubcode.UNACCEPTABLE_HOLD_TIME };
+    // RFC 6286 §2.1: zero is never valid; our own identifier is invalid from an internal peer.
+    const internal = this.config.localAs === this.config.peerAs;
+    if (open.bgpId === 0 || (internal && open.bgpId === this.sentOpen.bgpId)) {
+      return { subcode: OpenSubcode.BAD_BGP_IDENTIFIER };
+    }
+    const missing = (this.config.requiredCapabilities ?? []).filter((code) => !findCapability(open.capabilities, code));
+    if (missing.length > 0) {
+      // RFC 5492 §3: the data lists the capabilities that caused the error.
+      return {
+        subcode: OpenSubcode.UNSUPPORTED_CAPABILITY,
+        data: Uint8Array.from(missing.flatMap((code) => [code, 0])),
+      };
+    }
+    return undefined;
+  }
+
+  /** Send the NOTIFICATION for an error, drop the connection and fall to Idle (RFC 4271 §6). */
+  private *fail(
+    code: number,
+    subcode: number,
+    data?: Uint8Array,
+    outcome: Outcome = 'error',
+  ): Generator<Effect, Outcome, FsmEvent | undefined> {
+    if (this.connected) yield* this.notify(code, subcode, data);
+    yield* this.dropToIdle();
+    return outcome;
+  }
+
+  private *notify(
+    code: number,
+    subcode: number,
+    data: Uint8Array = new Uint8Array(0),
+  ): Generator<Effect, void, FsmEvent | undefined> {
+    yield { kind: 'send', messages: [encodeNotification({ code, subcode, data })] };
+    yield { kind: 'notification', direction: 'sent', code, subcode, data };
+  }
+
+  private *dropToIdle(): Generator<Effect, void, FsmEvent | undefined> {
+    yield* this.stopSessionTimers();
+    yield* this.stopTimer('connect-retry');
+    if (this.connected || this.state === 'Connect') yield { kind: 'close' };
+    this.connected = false;
+    this.negotiated = undefined;
+    yield* this.to('Idle');
+  }
+
+  private *stopSessionTimers(): Generator<Effect, void, FsmEvent | undefined> {
+    yield* this.stopTimer('hold');
+    yield* this.stopTimer('keepalive');
+  }
+
+  private *restartHold(): Generator<Effect, void, FsmEvent | undefined> {
+    const hold = this.negotiated?.holdTime ?? 0;
+    if (hold > 0) yield* this.startTimer('hold', hold);
+  }
+
+  private *restartKeepalive(): Generator<Effect, void, FsmEvent | undefined> {
+    const hold = this.negotiated?.holdTime ?? 0;
+    if (hold === 0) return;
+    const keepalive = this.config.keepaliveTime ?? Math.max(1, Math.floor(hold / 3));
+    yield* this.startTimer('keepalive', Math.min(keepalive, hold));
+  }
+
+  private *startTimer(name: TimerName, seconds: number): Generator<Effect, void, FsmEvent | undefined> {
+    const id = this.nextTimerId++;
+    this.timerIds.set(name, id);
+    yield { kind: 'start-timer', name, seconds, id };
+  }
+
+  private *stopTimer(name: TimerName): Generator<Effect, void, FsmEvent | undefined> {
+    if (!this.timerIds.delete(name)) return;
+    yield { kind: 'stop-timer', name };
+  }
+
+  /** A timer event counts only if it is the last start of that timer (a stop or restart makes it stale). */
+  private isCurrent(event: { name: TimerName; id: number }): boolean {
+    return this.timerIds.get(event.name) === event.id;
+  }
+
+  private get connectRetryTime(): number {
+    return this.config.connectRetryTime ?? 120;
+  }
+
+  private *to(next: State): Generator<Effect, void, FsmEvent | undefined> {
+    if (next === this.state) return;
+    const from = this.state;
+    this.state = next;
+    yield { kind: 'state', from, to: next };
+  }
+
+  private *receive(): Generator<Effect, FsmEvent, FsmEvent | undefined> {
+    const event = yield { kind: 'receive' };
+    if (event === undefined) throw new TypeError('the FSM was resumed without an event after a receive effect');
+    return event;
+  }
+}
