@@ -1,0 +1,341 @@
+import net from 'node:net';
+import { ErrorCode, type Frame, HeaderSubcode, MessageType } from 'bgp-codec';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  type Connection,
+  ConnectionLost,
+  ConnectRefused,
+  connect,
+  type Listener,
+  listen,
+  NOT_YET,
+  ProtocolError,
+  Reactor,
+  ReaderBusy,
+  TimeoutError,
+} from '../src/index.js';
+import {
+  closedPort,
+  delay,
+  keepalive,
+  message,
+  rawPeer,
+  sequencedUpdate,
+  sequenceOf,
+  unresponsiveListener,
+} from './fixtures.js';
+
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+function newReactor(): Reactor {
+  const reactor = new Reactor();
+  cleanups.push(() => reactor.stop());
+  return reactor;
+}
+
+function* acceptOne(listener: Listener): Generator<unknown, Connection> {
+  for (const accepted of listener.accepted()) {
+    if (accepted !== NOT_YET) return accepted;
+    yield NOT_YET;
+  }
+  throw new Error('listener closed');
+}
+
+/** Read `count` messages, one per pass (ExaBGP's budget), copying them: frames are views. */
+function* readMessages(connection: Connection, count: number): Generator<unknown, Frame[]> {
+  const frames: Frame[] = [];
+  const reader = connection.reader();
+  try {
+    while (frames.length < count) {
+      const next = reader.next().value;
+      if (next === NOT_YET) {
+        yield NOT_YET;
+        continue;
+      }
+      const message = next.message.slice();
+      frames.push({ type: next.type, message, body: message.subarray(19) });
+      yield true;
+    }
+  } finally {
+    reader.return(undefined as never);
+  }
+  return frames;
+}
+
+function* writeMessages(connection: Connection, messages: Uint8Array[], perPass: number): Generator<unknown, void> {
+  for (let i = 0; i < messages.length; i += perPass) {
+    yield* connection.writer(messages.slice(i, i + perPass));
+    yield true;
+  }
+}
+
+async function establish(host: string) {
+  const reactor = newReactor();
+  const listener = await reactor.run(listen({ host, port: 0 }, reactor));
+  cleanups.push(() => listener.close());
+  const server = reactor.run(acceptOne(listener));
+  const client = await reactor.run(connect({ host, port: listener.port, localAddress: host }, reactor));
+  const accepted = await server;
+  cleanups.push(() => client.abort());
+  cleanups.push(() => accepted.abort());
+  return { reactor, listener, client, server: accepted };
+}
+
+describe.each(['127.0.0.1', '::1'])('transport-sync over %s', (host) => {
+  it('exchanges messages in both directions and counts them', async () => {
+    const { reactor, client, server } = await establish(host);
+    expect(client.family).toBe(host === '::1' ? 6 : 4);
+    expect(client.remotePort).toBe(server.localPort);
+    expect(client.localAddress).toBe(host);
+    const toServer = [keepalive(), sequencedUpdate(1), sequencedUpdate(2)];
+    const toClient = [sequencedUpdate(7), keepalive()];
+    const [atServer, atClient] = await Promise.all([
+      reactor.run(readMessages(server, 3)),
+      reactor.run(readMessages(client, 2)),
+      reactor.run(writeMessages(client, toServer, 25)),
+      reactor.run(writeMessages(server, toClient, 1)),
+    ]);
+    expect(atServer.map((f) => f.type)).toEqual([MessageType.KEEPALIVE, MessageType.UPDATE, MessageType.UPDATE]);
+    expect(atServer.map((f) => Buffer.from(f.message))).toEqual(toServer.map((m) => Buffer.from(m)));
+    expect(atClient.map((f) => Buffer.from(f.message))).toEqual(toClient.map((m) => Buffer.from(m)));
+    const bytes = (list: Uint8Array[]) => list.reduce((sum, m) => sum + m.length, 0);
+    expect(client.stats).toEqual({
+      bytesIn: bytes(toClient),
+      bytesOut: bytes(toServer),
+      messagesIn: 2,
+      messagesOut: 3,
+    });
+    expect(server.stats.messagesIn).toBe(3);
+  });
+
+  it('refuses a connection to a port nothing listens on with ConnectRefused', async () => {
+    const reactor = newReactor();
+    const port = await closedPort(host);
+    await expect(reactor.run(connect({ host, port }, reactor))).rejects.toBeInstanceOf(ConnectRefused);
+  });
+
+  it('gives up connecting with TimeoutError when the peer never answers the SYN', async () => {
+    const peer = await unresponsiveListener(host);
+    cleanups.push(() => peer.close());
+    const reactor = newReactor();
+    const started = performance.now();
+    const error = await reactor.run(connect({ host, port: peer.port, timeoutMs: 300 }, reactor)).catch((e) => e);
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(error.reason).toBe('timeout');
+    expect(performance.now() - started).toBeGreaterThanOrEqual(290);
+    expect(reactor.timerCount).toBe(0);
+  });
+
+  it('reports a reset in the middle of a message as ConnectionLost, never as a message', async () => {
+    const whole = sequencedUpdate(42);
+    const peer = await rawPeer(host, (socket) => {
+      socket.write(keepalive());
+      socket.write(whole.subarray(0, 30), () => setTimeout(() => socket.resetAndDestroy(), 50));
+    });
+    cleanups.push(() => peer.close());
+    const reactor = newReactor();
+    const client = await reactor.run(connect({ host, port: peer.port }, reactor));
+    cleanups.push(() => client.abort());
+    const seen: number[] = [];
+    const error = await reactor
+      .run(
+        (function* () {
+          for (const frame of client.reader()) {
+            if (frame === NOT_YET) yield NOT_YET;
+            else seen.push(frame.type);
+          }
+        })(),
+      )
+      .catch((e) => e);
+    expect(seen).toEqual([MessageType.KEEPALIVE]);
+    expect(error).toBeInstanceOf(ConnectionLost);
+    expect(error.partialBytes).toBe(30);
+  });
+
+  it('reports a close by the peer in the middle of a message as ConnectionLost', async () => {
+    const peer = await rawPeer(host, (socket) => socket.end(sequencedUpdate(1).subarray(0, 10)));
+    cleanups.push(() => peer.close());
+    const reactor = newReactor();
+    const client = await reactor.run(connect({ host, port: peer.port }, reactor));
+    cleanups.push(() => client.abort());
+    const error = await reactor.run(readMessages(client, 1)).catch((e) => e);
+    expect(error).toBeInstanceOf(ConnectionLost);
+    expect(error.message).toMatch(/peer closed the connection with 10 bytes/);
+  });
+
+  it('answers a bad marker with ProtocolError carrying NOTIFICATION 1/1 (RFC 4271 §6.1)', async () => {
+    const bad = keepalive();
+    bad[3] = 0;
+    const peer = await rawPeer(host, (socket) => socket.write(bad));
+    cleanups.push(() => peer.close());
+    const reactor = newReactor();
+    const client = await reactor.run(connect({ host, port: peer.port }, reactor));
+    cleanups.push(() => client.abort());
+    const error = await reactor.run(readMessages(client, 1)).catch((e) => e);
+    expect(error).toBeInstanceOf(ProtocolError);
+    expect(error.notification.code).toBe(ErrorCode.MESSAGE_HEADER);
+    expect(error.notification.subcode).toBe(HeaderSubcode.CONNECTION_NOT_SYNCHRONIZED);
+  });
+
+  it('answers a length over 4096 with NOTIFICATION 1/2 and the length as data, until Extended Message', async () => {
+    const big = message(MessageType.UPDATE, new Uint8Array(5000 - 19));
+    big.set([0, 0, 0, 0], 19);
+    const peer = await rawPeer(host, (socket) => {
+      socket.write(big);
+      socket.write(big);
+    });
+    cleanups.push(() => peer.close());
+    const reactor = newReactor();
+    const client = await reactor.run(connect({ host, port: peer.port }, reactor));
+    cleanups.push(() => client.abort());
+    const error = await reactor.run(readMessages(client, 1)).catch((e) => e);
+    expect(error).toBeInstanceOf(ProtocolError);
+    expect([error.notification.code, error.notification.subcode]).toEqual([1, HeaderSubcode.BAD_MESSAGE_LENGTH]);
+    expect([...error.notification.data]).toEqual([5000 >> 8, 5000 & 0xff]);
+
+    const client2 = await reactor.run(connect({ host, port: peer.port }, reactor));
+    cleanups.push(() => client2.abort());
+    client2.setExtendedMessage(true); // RFC 8654
+    const frames = await reactor.run(readMessages(client2, 2));
+    expect(frames.map((f) => f.message.length)).toEqual([5000, 5000]);
+  });
+
+  it('frames one message sent in two parts 200 ms apart', async () => {
+    const whole = sequencedUpdate(9);
+    const peer = await rawPeer(host, (socket) => {
+      socket.write(whole.subarray(0, 7));
+      setTimeout(() => socket.write(whole.subarray(7)), 200);
+    });
+    cleanups.push(() => peer.close());
+    const reactor = newReactor();
+    const client = await reactor.run(connect({ host, port: peer.port }, reactor));
+    cleanups.push(() => client.abort());
+    const waitsBefore = reactor.stats.waits;
+    const [frame] = await reactor.run(readMessages(client, 1));
+    expect(Buffer.from(frame?.message ?? [])).toEqual(Buffer.from(whole));
+    // The reactor waited for the second part instead of spinning.
+    expect(reactor.stats.waits).toBeGreaterThan(waitsBefore);
+  });
+
+  it('delivers 10,000 UPDATEs in order with none lost', async () => {
+    const { reactor, client, server } = await establish(host);
+    const count = 10_000;
+    const updates = Array.from({ length: count }, (_, i) => sequencedUpdate(i));
+    const [frames] = await Promise.all([
+      reactor.run(readMessages(server, count)),
+      reactor.run(writeMessages(client, updates, reactor.settings.outboundPerPass)),
+    ]);
+    expect(frames.map((f) => sequenceOf(f.message))).toEqual(updates.map((_, i) => i));
+    expect(server.stats.messagesIn).toBe(count);
+    expect(client.stats.messagesOut).toBe(count);
+  });
+});
+
+describe('transport-sync contract', () => {
+  it('keeps memory bounded with a slow reader: the writer waits and bytes stay in the kernel', async () => {
+    const { reactor, client, server } = await establish('127.0.0.1');
+    const update = sequencedUpdate(1);
+    const burst = Array.from({ length: 1000 }, () => update); // 46 KB per write
+    let written = 0;
+    let blocked = 0;
+    const writing = reactor.spawn(
+      (function* () {
+        for (;;) {
+          if (!client.writable()) {
+            blocked++;
+            yield NOT_YET;
+            continue;
+          }
+          client.write(burst);
+          written += burst.length;
+          yield true;
+        }
+      })(),
+    );
+    let maxBuffered = 0;
+    let maxPending = 0;
+    let read = 0;
+    const reading = reactor.run(
+      (function* () {
+        const reader = server.reader();
+        while (read < 20_000) {
+          const next = reader.next().value;
+          if (next === NOT_YET) {
+            yield NOT_YET;
+            continue;
+          }
+          read++;
+          maxBuffered = Math.max(maxBuffered, server.bufferedBytes);
+          maxPending = Math.max(maxPending, client.pendingWriteBytes);
+          if (read % 1000 === 0) {
+            // A slow reader: stop for a while, the way a busy peer would.
+            const wakeAt = reactor.now() + 20;
+            reactor.setTimer(20, () => {});
+            while (reactor.now() < wakeAt) yield NOT_YET;
+          }
+        }
+        reader.return(undefined as never);
+      })(),
+    );
+    await reading;
+    writing.cancel();
+    expect(blocked).toBeGreaterThan(0);
+    // Kernel buffers are not counted: what the process holds is one read plus one burst, whatever was sent.
+    expect(maxBuffered).toBeLessThan(512 * 1024);
+    expect(maxPending).toBeLessThan(512 * 1024);
+    expect(written * update.length).toBeGreaterThan(maxBuffered + maxPending);
+  });
+
+  it('has exactly one reader per connection', async () => {
+    const { client } = await establish('127.0.0.1');
+    const first = client.reader();
+    first.next();
+    expect(() => client.reader().next()).toThrow(ReaderBusy);
+    first.return(undefined as never);
+    expect(client.reader().next().value).toBe(NOT_YET);
+  });
+
+  it('closes cleanly: queued messages arrive before the FIN', async () => {
+    const { reactor, client, server } = await establish('127.0.0.1');
+    const updates = Array.from({ length: 500 }, (_, i) => sequencedUpdate(i));
+    client.write(updates);
+    client.close();
+    const frames = await reactor.run(readMessages(server, 500));
+    expect(frames.length).toBe(500);
+    const error = await reactor.run(readMessages(server, 1)).catch((e) => e);
+    expect(error).toBeInstanceOf(ConnectionLost);
+    expect(error.partialBytes).toBe(0);
+  });
+
+  it('reports bind failures as ListenFailed', async () => {
+    const reactor = newReactor();
+    const busy = net.createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise((resolve) => busy.close(resolve)));
+    const port = (busy.address() as net.AddressInfo).port;
+    const error = await reactor.run(listen({ host: '127.0.0.1', port }, reactor)).catch((e) => e);
+    expect(error.reason).toBe('listen-failed');
+    expect(error.code).toBe('EADDRINUSE');
+  });
+
+  it('shares its contract file with transport-async byte for byte', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const here = await readFile(new URL('../src/contract.ts', import.meta.url), 'utf8');
+    const there = await readFile(new URL('../../transport-async/src/contract.ts', import.meta.url), 'utf8');
+    expect(here).toBe(there);
+  });
+
+  it('waits without work: an idle connection schedules no pass', async () => {
+    const { reactor, server } = await establish('127.0.0.1');
+    const reading = reactor.run(readMessages(server, 1));
+    await delay(50);
+    const passes = reactor.stats.passes;
+    await delay(300);
+    expect(reactor.stats.passes).toBe(passes);
+    server.abort();
+    await expect(reading).rejects.toBeInstanceOf(Error);
+  });
+});
