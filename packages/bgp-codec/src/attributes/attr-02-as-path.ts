@@ -1,0 +1,104 @@
+import type { CodecContext } from '../context.js';
+import { UpdateSubcode } from '../errors.js';
+import type { ByteWriter } from '../writer.js';
+import { type AttributeRow, malformed, readU16, readU32, writeU32 } from './types.js';
+
+/** RFC 4271 §4.3 and RFC 5065 §3 path segment types. */
+export const AsPathSegmentType = {
+  AS_SET: 1,
+  AS_SEQUENCE: 2,
+  AS_CONFED_SEQUENCE: 3,
+  AS_CONFED_SET: 4,
+} as const;
+
+export interface AsPathSegment {
+  /** {@link AsPathSegmentType}. */
+  readonly type: number;
+  readonly asns: number[];
+}
+
+/** AS_PATH (2), well-known mandatory. ASNs are 4-octet values whatever the session's AS size. */
+export interface AsPathAttribute {
+  readonly kind: 'as-path';
+  readonly code: 2;
+  readonly flags?: number;
+  readonly segments: AsPathSegment[];
+}
+
+/** RFC 6793 §9: the 2-octet placeholder for an AS number that does not fit in two octets. */
+export const AS_TRANS = 23456;
+
+/**
+ * Read path segments of `asSize`-octet ASNs. RFC 7606 §7.2: "An AS_PATH is considered malformed if an
+ * unrecognized segment type is encountered or if it contains a malformed segment. A segment is considered
+ * malformed if any of the following are true: there is an overrun where the Path Segment Length field of the
+ * last segment encountered would cause the Attribute Length to be exceeded; there is an underrun where after
+ * the last successfully parsed segment there is only a single octet remaining; it has a Path Segment Length
+ * field of zero."
+ */
+export function decodeSegments(
+  b: Uint8Array,
+  start: number,
+  end: number,
+  asSize: 2 | 4,
+  name: string,
+): AsPathSegment[] {
+  const segments: AsPathSegment[] = [];
+  let i = start;
+  while (i < end) {
+    if (end - i < 2) throw malformed(UpdateSubcode.MALFORMED_AS_PATH, `${name}: one octet left after the last segment`);
+    const type = b[i]!;
+    const count = b[i + 1]!;
+    if (type < 1 || type > 4) throw malformed(UpdateSubcode.MALFORMED_AS_PATH, `${name}: segment type ${type}`);
+    if (count === 0) throw malformed(UpdateSubcode.MALFORMED_AS_PATH, `${name}: segment of length zero`);
+    i += 2;
+    if (i + count * asSize > end) throw malformed(UpdateSubcode.MALFORMED_AS_PATH, `${name}: segment overruns`);
+    const asns = new Array<number>(count);
+    if (asSize === 4) {
+      for (let k = 0; k < count; k++, i += 4) asns[k] = readU32(b, i);
+    } else {
+      for (let k = 0; k < count; k++, i += 2) asns[k] = readU16(b, i);
+    }
+    segments.push({ type, asns });
+  }
+  return segments;
+}
+
+/**
+ * Write segments of `asSize`-octet ASNs. A segment holds at most 255 ASNs (its length is one octet), so a
+ * longer one is written as several segments of the same type (as ExaBGP does). With 2-octet ASNs, a number above 65535 is
+ * written as AS_TRANS (RFC 6793 §4.2.2; the real path then goes in AS4_PATH, see `splitAs4Path`).
+ */
+export function encodeSegments(w: ByteWriter, segments: readonly AsPathSegment[], asSize: 2 | 4): void {
+  for (const segment of segments) {
+    const asns = segment.asns;
+    // A segment of length zero is malformed (RFC 7606 §7.2): an empty one is not written.
+    for (let from = 0; from < asns.length; from += 255) {
+      const count = Math.min(255, asns.length - from);
+      w.u8(segment.type);
+      w.u8(count);
+      for (let k = from; k < from + count; k++) {
+        const asn = asns[k]!;
+        if (asSize === 4) writeU32(w, asn);
+        else w.u16(asn > 0xffff ? AS_TRANS : asn);
+      }
+    }
+  }
+}
+
+export const AS_PATH: AttributeRow<AsPathAttribute> = {
+  code: 2,
+  name: 'as-path',
+  flags: 0x40,
+  // RFC 7606 §7.2: "An UPDATE message with a malformed AS_PATH attribute SHALL be handled using the
+  // approach of 'treat-as-withdraw'."
+  onError: 'treat-as-withdraw',
+  carriesNlri: false,
+  decode(b, start, end, flags, ctx: CodecContext) {
+    const segments = decodeSegments(b, start, end, ctx.asn4 ? 4 : 2, 'AS_PATH');
+    return { kind: 'as-path', code: 2, flags, segments };
+  },
+  encode(w, attribute, ctx) {
+    encodeSegments(w, attribute.segments, ctx.asn4 ? 4 : 2);
+  },
+};

@@ -1,0 +1,100 @@
+import type { CodecContext } from '../context.js';
+import { familyKey } from '../context.js';
+import { BgpError, UpdateSubcode } from '../errors.js';
+import { addressFamily, type Nlri } from '../families.js';
+import { type AttributeRow, malformed, readU16 } from './types.js';
+
+/**
+ * MP_REACH_NLRI (14), optional non-transitive (RFC 4760 §3): the routes of a family other than IPv4 unicast
+ * (or IPv4 unicast with an IPv6 next hop, RFC 8950) and their next hop.
+ */
+export interface MpReachNlriAttribute {
+  readonly kind: 'mp-reach-nlri';
+  readonly code: 14;
+  readonly flags?: number;
+  readonly afi: number;
+  readonly safi: number;
+  /**
+   * The Network Address of Next Hop octets as sent: 4 (IPv4), 16 (IPv6 global, or an RFC 8950 IPv6 next hop
+   * for IPv4 NLRI), 32 (IPv6 global then link-local, RFC 2545 §3). See {@link nextHopToStrings}.
+   */
+  readonly nextHop: Uint8Array;
+  readonly nlri: Nlri[];
+}
+
+/**
+ * Read NLRI of a registered family; RFC 4760 §7 / RFC 7606 §5.3 and §3(j): NLRI that cannot be parsed in
+ * MP_REACH_NLRI or MP_UNREACH_NLRI means session reset (or AFI/SAFI disable, which the codec does not do),
+ * reported as an Optional Attribute Error (RFC 4760 §7) with the attribute as data.
+ */
+export function decodeFamilyNlri(
+  b: Uint8Array,
+  start: number,
+  end: number,
+  afi: number,
+  safi: number,
+  ctx: CodecContext,
+  name: string,
+): Nlri[] {
+  const family = addressFamily(afi, safi);
+  const out: Nlri[] = [];
+  if (start === end) return out;
+  if (!family)
+    throw malformed(UpdateSubcode.OPTIONAL_ATTRIBUTE_ERROR, `${name}: no NLRI codec for AFI ${afi} SAFI ${safi}`);
+  try {
+    family.decode(b, start, end, ctx.addPathReceive.has(familyKey(afi, safi)), out);
+  } catch (error) {
+    if (error instanceof BgpError) throw malformed(UpdateSubcode.OPTIONAL_ATTRIBUTE_ERROR, `${name}: ${error.message}`);
+    throw error;
+  }
+  return out;
+}
+
+export const MP_REACH_NLRI: AttributeRow<MpReachNlriAttribute> = {
+  code: 14,
+  name: 'mp-reach-nlri',
+  flags: 0x80,
+  // RFC 7606 §7.11: "If the Length of Next Hop Network Address field of the MP_REACH attribute is inconsistent
+  // with that which was expected, the attribute is considered malformed. Since the next hop precedes the NLRI
+  // field in the attribute, in this case it will not be possible to reliably locate the NLRI; thus, the
+  // 'session reset' or 'AFI/SAFI disable' approach MUST be used." The same holds for any other error in it
+  // (RFC 7606 §3(j), §5.3).
+  onError: 'session-reset',
+  carriesNlri: true,
+  decode(b, start, end, flags, ctx) {
+    // AFI (2) + SAFI (1) + next hop length (1) + reserved (1)
+    if (end - start < 5)
+      throw malformed(UpdateSubcode.OPTIONAL_ATTRIBUTE_ERROR, `MP_REACH_NLRI of ${end - start} octets`);
+    const afi = readU16(b, start);
+    const safi = b[start + 2]!;
+    const nextHopLength = b[start + 3]!;
+    const nextHopEnd = start + 4 + nextHopLength;
+    if (nextHopEnd + 1 > end)
+      throw malformed(UpdateSubcode.OPTIONAL_ATTRIBUTE_ERROR, 'MP_REACH_NLRI next hop overruns');
+    const family = addressFamily(afi, safi);
+    if (family && !family.nextHopLengths.includes(nextHopLength)) {
+      throw malformed(
+        UpdateSubcode.OPTIONAL_ATTRIBUTE_ERROR,
+        `MP_REACH_NLRI ${family.name} next hop of ${nextHopLength} octets`,
+      );
+    }
+    const nextHop = b.slice(start + 4, nextHopEnd);
+    // RFC 4760 §3: the Reserved octet "MUST be set to 0, and SHOULD be ignored upon receipt".
+    const nlri = decodeFamilyNlri(b, nextHopEnd + 1, end, afi, safi, ctx, 'MP_REACH_NLRI');
+    return { kind: 'mp-reach-nlri', code: 14, flags, afi, safi, nextHop, nlri };
+  },
+  encode(w, attribute, ctx) {
+    const family = addressFamily(attribute.afi, attribute.safi);
+    if (!family && attribute.nlri.length > 0) {
+      throw new RangeError(`no NLRI codec for AFI ${attribute.afi} SAFI ${attribute.safi}`);
+    }
+    w.u16(attribute.afi);
+    w.u8(attribute.safi);
+    w.u8(attribute.nextHop.length);
+    w.bytes(attribute.nextHop);
+    w.u8(0);
+    if (!family) return;
+    const addPath = ctx.addPathSend.has(familyKey(attribute.afi, attribute.safi));
+    for (const nlri of attribute.nlri) family.encode(w, nlri, addPath);
+  },
+};

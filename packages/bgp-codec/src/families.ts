@@ -1,0 +1,115 @@
+import { Afi, Safi } from './constants.js';
+import { decodeIpv4Prefixes, decodeIpv6Prefixes, writeIpPrefix } from './nlri/ip.js';
+import type { IpPrefix } from './prefix.js';
+import type { ByteWriter } from './writer.js';
+
+/**
+ * The NLRI of every address family the codec knows. Families added later (VPN, flowspec, EVPN, BGP-LS)
+ * widen this union with their own NLRI types and add a row with {@link registerFamily}.
+ */
+export type Nlri = IpPrefix;
+
+/**
+ * One row of the address-family table (BIRD's `bgp_af_table`): how NLRI of an AFI/SAFI are read and
+ * written, and which MP_REACH_NLRI next-hop lengths it accepts.
+ */
+export interface AddressFamily {
+  readonly afi: number;
+  readonly safi: number;
+  /** ExaBGP's name for the family, e.g. `ipv4 unicast`. */
+  readonly name: string;
+  /**
+   * RFC 4760 §3 Length of Next Hop Network Address values this family accepts. For IPv4 NLRI, 16 and 32
+   * are the RFC 8950 IPv6 next hop (global, global + link-local); for IPv6 NLRI 16 is a global address and
+   * 32 adds the link-local one (RFC 2545 §3).
+   */
+  readonly nextHopLengths: readonly number[];
+  /**
+   * Read the NLRI in `b[start, end)` into `out`. `addPath`: each NLRI starts with an RFC 7911 Path
+   * Identifier. A syntax error throws BgpError 3/10 (RFC 7606 §5.3).
+   */
+  decode(b: Uint8Array, start: number, end: number, addPath: boolean, out: Nlri[]): void;
+  /** Write one NLRI (with a Path Identifier when `addPath`). */
+  encode(w: ByteWriter, nlri: Nlri, addPath: boolean): void;
+}
+
+const FAMILIES = new Map<number, AddressFamily>();
+
+function key(afi: number, safi: number): number {
+  return afi * 256 + safi;
+}
+
+/** Add (or replace) a family's row. */
+export function registerFamily(family: AddressFamily): void {
+  FAMILIES.set(key(family.afi, family.safi), family);
+}
+
+/** The row for an AFI/SAFI, or undefined when the codec has no NLRI codec for it. */
+export function addressFamily(afi: number, safi: number): AddressFamily | undefined {
+  return FAMILIES.get(key(afi, safi));
+}
+
+/** Every registered family, in registration order. */
+export function addressFamilies(): AddressFamily[] {
+  return [...FAMILIES.values()];
+}
+
+const AFI_NAMES: Readonly<Record<number, string>> = { 1: 'ipv4', 2: 'ipv6', 25: 'l2vpn', 16388: 'bgp-ls' };
+const SAFI_NAMES: Readonly<Record<number, string>> = {
+  1: 'unicast',
+  2: 'multicast',
+  4: 'nlri-mpls',
+  5: 'mcast-vpn',
+  65: 'vpls',
+  70: 'evpn',
+  71: 'bgp-ls',
+  72: 'bgp-ls-vpn',
+  73: 'sr-policy',
+  85: 'mup',
+  128: 'mpls-vpn',
+  132: 'rtc',
+  133: 'flow',
+  134: 'flow-vpn',
+};
+
+/** ExaBGP's spelling of a family (`ipv4 unicast`, `ipv6 flow`), numeric when unnamed. */
+export function familyName(afi: number, safi: number): string {
+  const row = addressFamily(afi, safi);
+  if (row) return row.name;
+  return `${AFI_NAMES[afi] ?? String(afi)} ${SAFI_NAMES[safi] ?? String(safi)}`;
+}
+
+const writeIp = (w: ByteWriter, nlri: Nlri, addPath: boolean) => writeIpPrefix(w, nlri, addPath);
+
+registerFamily({
+  afi: Afi.IPV4,
+  safi: Safi.UNICAST,
+  name: 'ipv4 unicast',
+  nextHopLengths: [4, 16, 32],
+  decode: decodeIpv4Prefixes,
+  encode: writeIp,
+});
+registerFamily({
+  afi: Afi.IPV4,
+  safi: Safi.MULTICAST,
+  name: 'ipv4 multicast',
+  nextHopLengths: [4, 16, 32],
+  decode: decodeIpv4Prefixes,
+  encode: writeIp,
+});
+registerFamily({
+  afi: Afi.IPV6,
+  safi: Safi.UNICAST,
+  name: 'ipv6 unicast',
+  nextHopLengths: [16, 32],
+  decode: decodeIpv6Prefixes,
+  encode: writeIp,
+});
+registerFamily({
+  afi: Afi.IPV6,
+  safi: Safi.MULTICAST,
+  name: 'ipv6 multicast',
+  nextHopLengths: [16, 32],
+  decode: decodeIpv6Prefixes,
+  encode: writeIp,
+});

@@ -1,0 +1,159 @@
+/**
+ * IP prefixes as the codec carries them: compact values, formatted only when asked
+ * ({@link prefixToString}), so decoding a table never builds a string.
+ *
+ * Bits after the prefix length are kept exactly as received (RFC 4271 §4.3 calls them "trailing bits"
+ * that make the field end on an octet boundary, and does not require them to be zero). ExaBGP does the same
+ * (its CIDR keeps the transmitted octets), so `10.0.0.255/25` decodes, prints and re-encodes unchanged.
+ */
+
+/** An IPv4 prefix. `address` is the 32-bit address as an unsigned number (10.0.0.0 = 0x0a000000). */
+export interface Ipv4Prefix {
+  readonly afi: 1;
+  /** Prefix length in bits, 0..32. */
+  readonly length: number;
+  readonly address: number;
+  /** RFC 7911 path identifier, when ADD-PATH is in use for the family and direction. */
+  readonly pathId: number | undefined;
+}
+
+/** An IPv6 prefix. `address` holds all 16 octets; octets after the prefix are zero. */
+export interface Ipv6Prefix {
+  readonly afi: 2;
+  /** Prefix length in bits, 0..128. */
+  readonly length: number;
+  readonly address: Uint8Array;
+  readonly pathId: number | undefined;
+}
+
+export type IpPrefix = Ipv4Prefix | Ipv6Prefix;
+
+export function ipv4Prefix(address: number, length: number, pathId?: number): Ipv4Prefix {
+  if (!Number.isInteger(length) || length < 0 || length > 32) throw new RangeError(`IPv4 prefix length ${length}`);
+  return { afi: 1, length, address: address >>> 0, pathId };
+}
+
+export function ipv6Prefix(address: Uint8Array, length: number, pathId?: number): Ipv6Prefix {
+  if (address.length !== 16) throw new RangeError(`IPv6 address of ${address.length} octets`);
+  if (!Number.isInteger(length) || length < 0 || length > 128) throw new RangeError(`IPv6 prefix length ${length}`);
+  return { afi: 2, length, address, pathId };
+}
+
+/** `"10.0.0.0"` -> 0x0a000000. Throws RangeError on anything but a dotted quad. */
+export function parseIpv4(text: string): number {
+  const parts = text.split('.');
+  if (parts.length !== 4) throw new RangeError(`not an IPv4 address: ${text}`);
+  let value = 0;
+  for (const part of parts) {
+    if (!/^\d{1,3}$/.test(part)) throw new RangeError(`not an IPv4 address: ${text}`);
+    const octet = Number(part);
+    if (octet > 255) throw new RangeError(`not an IPv4 address: ${text}`);
+    value = value * 256 + octet;
+  }
+  return value;
+}
+
+export function ipv4ToString(address: number): string {
+  return `${address >>> 24}.${(address >>> 16) & 0xff}.${(address >>> 8) & 0xff}.${address & 0xff}`;
+}
+
+/** `"2001:db8::1"` (also with an embedded dotted quad) -> 16 octets. Throws RangeError when malformed. */
+export function parseIpv6(text: string): Uint8Array {
+  const out = new Uint8Array(16);
+  let body = text;
+  let tail: number[] = [];
+  const lastColon = body.lastIndexOf(':');
+  if (body.includes('.', lastColon)) {
+    const v4 = parseIpv4(body.slice(lastColon + 1));
+    tail = [v4 >>> 16, v4 & 0xffff];
+    body = `${body.slice(0, lastColon + 1)}${body[lastColon - 1] === ':' ? '' : '0'}`;
+    if (body.endsWith(':0')) body = body.slice(0, -2);
+    else if (!body.endsWith('::')) body = body.slice(0, -1);
+  }
+  const halves = body.split('::');
+  if (halves.length > 2) throw new RangeError(`not an IPv6 address: ${text}`);
+  const group = (part: string): number[] =>
+    part === ''
+      ? []
+      : part.split(':').map((g) => {
+          if (!/^[0-9a-fA-F]{1,4}$/.test(g)) throw new RangeError(`not an IPv6 address: ${text}`);
+          return Number.parseInt(g, 16);
+        });
+  const head = group(halves[0] ?? '');
+  const rest = halves.length === 2 ? group(halves[1] ?? '') : [];
+  const words = [...head];
+  const total = head.length + rest.length + tail.length;
+  if (halves.length === 2) {
+    if (total > 7) throw new RangeError(`not an IPv6 address: ${text}`);
+    for (let i = total; i < 8; i++) words.push(0);
+  } else if (total !== 8) {
+    throw new RangeError(`not an IPv6 address: ${text}`);
+  }
+  words.push(...rest, ...tail);
+  for (let i = 0; i < 8; i++) {
+    const word = words[i] ?? 0;
+    out[i * 2] = word >>> 8;
+    out[i * 2 + 1] = word & 0xff;
+  }
+  return out;
+}
+
+/** RFC 5952 text: lower case, leading zeros dropped, the longest run (2+) of zero groups as `::`. */
+export function ipv6ToString(address: Uint8Array, offset = 0): string {
+  const words: number[] = [];
+  for (let i = 0; i < 8; i++) words.push(((address[offset + i * 2] ?? 0) << 8) | (address[offset + i * 2 + 1] ?? 0));
+  let bestStart = -1;
+  let bestLength = 1;
+  for (let i = 0; i < 8; ) {
+    if (words[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && words[j] === 0) j++;
+    if (j - i > bestLength) {
+      bestStart = i;
+      bestLength = j - i;
+    }
+    i = j;
+  }
+  const hex = (from: number, to: number) =>
+    words
+      .slice(from, to)
+      .map((w) => w.toString(16))
+      .join(':');
+  if (bestStart < 0) return hex(0, 8);
+  return `${hex(0, bestStart)}::${hex(bestStart + bestLength, 8)}`;
+}
+
+export function prefixToString(prefix: IpPrefix): string {
+  return prefix.afi === 1
+    ? `${ipv4ToString(prefix.address)}/${prefix.length}`
+    : `${ipv6ToString(prefix.address)}/${prefix.length}`;
+}
+
+/**
+ * `"10.0.0.0/24"` or `"2001:db8::/32"` -> a prefix. Octets past the prefix are zeroed (they are not sent);
+ * bits after the length inside the last sent octet are kept as written, as on the wire.
+ */
+export function parsePrefix(text: string, pathId?: number): IpPrefix {
+  const slash = text.indexOf('/');
+  const addressText = slash < 0 ? text : text.slice(0, slash);
+  const lengthText = slash < 0 ? undefined : text.slice(slash + 1);
+  if (lengthText !== undefined && !/^\d{1,3}$/.test(lengthText)) throw new RangeError(`not a prefix: ${text}`);
+  if (addressText.includes(':')) {
+    const length = lengthText === undefined ? 128 : Number(lengthText);
+    const address = parseIpv6(addressText);
+    address.fill(0, prefixOctets(Math.min(length, 128)));
+    return ipv6Prefix(address, length, pathId);
+  }
+  const length = lengthText === undefined ? 32 : Number(lengthText);
+  const octets = prefixOctets(Math.min(length, 32));
+  const keep = octets === 0 ? 0 : (0xffffffff << (32 - octets * 8)) >>> 0;
+  return ipv4Prefix((parseIpv4(addressText) & keep) >>> 0, length, pathId);
+}
+
+/** Octets a prefix of `length` bits occupies on the wire (RFC 4271 §4.3). */
+export function prefixOctets(length: number): number {
+  return (length + 7) >>> 3;
+}
