@@ -92,11 +92,15 @@ export class Listener {
     return NOT_YET;
   }
 
-  /** Stop listening; connections accepted and not taken are destroyed. */
+  /**
+   * Stop listening at once; connections accepted and not taken are destroyed, connections already taken
+   * are not affected.
+   */
   close(): void {
     for (const socket of this.queue.splice(0)) socket.destroy();
     if (!this.closed) this.server.close();
     this.closed = true;
+    this.readiness.signalAll();
   }
 
   /** @internal */
