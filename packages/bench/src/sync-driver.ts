@@ -20,6 +20,7 @@ class SyncLink implements Link {
   onMessage: ((type: number, message: Uint8Array) => void) | undefined;
   onClose: ((reason?: string) => void) | undefined;
   private readonly queue: Outgoing[] = [];
+  private readonly urgent: Outgoing[] = [];
   private readonly task: ReactorTask<void>;
   private ended = false;
 
@@ -43,7 +44,9 @@ class SyncLink implements Link {
           this.onMessage?.(frame.type, frame.message);
           progressed = true;
         }
-        const head = this.queue[0];
+        // A single message (a KEEPALIVE) goes before the rest of a bulk send, at a message boundary, as
+        // ExaBGP's peer loop writes its KEEPALIVE between UPDATEs.
+        const head = this.urgent.length ? this.urgent[0] : this.queue[0];
         if (head && this.connection.writable()) {
           const from = head.next;
           const to = Math.min(head.messages.length, from + outboundPerPass);
@@ -53,7 +56,8 @@ class SyncLink implements Link {
           head.next = to;
           if (head.sent) for (let i = from; i < to; i++) head.sent(i);
           if (to === head.messages.length) {
-            this.queue.shift();
+            if (this.urgent[0] === head) this.urgent.shift();
+            else this.queue.shift();
             head.resolve();
           }
           progressed = true;
@@ -68,7 +72,8 @@ class SyncLink implements Link {
   private finish(reason?: string): void {
     if (this.ended) return;
     this.ended = true;
-    for (const out of this.queue.splice(0)) out.reject(new Error(reason ?? 'connection closed'));
+    for (const out of [...this.urgent.splice(0), ...this.queue.splice(0)])
+      out.reject(new Error(reason ?? 'connection closed'));
     this.onClose?.(reason);
   }
 
@@ -76,7 +81,7 @@ class SyncLink implements Link {
     if (this.ended) return Promise.reject(new Error('connection closed'));
     if (messages.length === 0) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ messages, next: 0, sent, resolve, reject });
+      (messages.length === 1 ? this.urgent : this.queue).push({ messages, next: 0, sent, resolve, reject });
       this.task.wake();
     });
   }

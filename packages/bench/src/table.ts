@@ -14,7 +14,7 @@ export function formatTable(result: BenchmarkResult): string {
     ['senderAllocatedBytesPerMessage', 'tx alloc B/msg'],
     ['idleCorePercent', 'idle core %'],
     ['heapBytesPerSession', 'heap B/session'],
-    ['jitterP99Microseconds', 'jitter p99 µs'],
+    ['keepaliveLateMaxMicroseconds', 'KEEPALIVE late max µs'],
   ];
   for (const scenario of result.scenarios) {
     lines.push('', `${scenario.title} — ${scenario.description}`);
