@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fromHex, loadVectors, toHex } from '../../../fixtures/codec/vectors.js';
+import { makeContext } from './context.js';
 import { BgpError } from './errors.js';
 import { FrameParser } from './framing.js';
 import { KEEPALIVE } from './keepalive.js';
@@ -44,6 +45,22 @@ describe('decodeMessage / encodeMessage dispatch every message type (fixtures/co
     const bytes = encodeMessage(endOfRib(1, 1));
     expect(toHex(bytes)).toBe(`${'ff'.repeat(16)}00170200000000`);
     expect(decodeMessage(bytes).type).toBe('update');
+  });
+
+  it('accepts messages up to 65535 bytes once Extended Message is negotiated (RFC 8654)', () => {
+    const data = new Uint8Array(5000);
+    const bytes = encodeMessage(
+      { type: 'notification', code: 6, subcode: 0, data },
+      makeContext({ extendedMessage: true }),
+    );
+    expect(bytes.length).toBe(5021);
+    expect(() => decodeMessage(bytes)).toThrow(BgpError);
+    expect(decodeMessage(bytes, makeContext({ extendedMessage: true }))).toEqual({
+      type: 'notification',
+      code: 6,
+      subcode: 0,
+      data,
+    });
   });
 
   it('decodes every KEEPALIVE to the one shared value', () => {

@@ -2,7 +2,7 @@ import { HEADER_LENGTH, MAX_EXTENDED_MESSAGE_LENGTH, MAX_MESSAGE_LENGTH, Message
 import { type CodecContext, DEFAULT_CONTEXT } from './context.js';
 import { BgpError, ErrorCode, HeaderSubcode, u16Data } from './errors.js';
 import { beginMessage, endMessage } from './header.js';
-import { decodeKeepalive, encodeKeepalive, type KeepaliveMessage } from './keepalive.js';
+import { decodeKeepalive, encodeKeepalive, KEEPALIVE, type KeepaliveMessage } from './keepalive.js';
 import { decodeNotification, encodeNotification, type NotificationMessage } from './notification.js';
 import { decodeOpen, encodeOpen, type OpenMessage } from './open.js';
 import { decodeRouteRefresh, encodeRouteRefresh, type RouteRefreshMessage } from './route-refresh.js';
@@ -33,26 +33,32 @@ export type BgpMessage =
 /**
  * Decode one whole message, header included, as {@link FrameParser} hands it out.
  *
- * The header is trusted as the frame parser checked it (marker, type, length limits of RFC 4271 §6.1 and
- * RFC 8654); only what costs nothing is checked again: that the length field is the number of bytes given
- * (1/2 Bad Message Length otherwise, so a body passed by mistake is refused, not misread). Each message's
- * decoder then holds its body to its own rules. Bytes from anywhere but a FrameParser should go through one.
+ * The marker and the type are trusted as the frame parser checked them (RFC 4271 §6.1); what costs nothing
+ * is checked again: that the length field is the number of bytes given and within the maximum (4096, or
+ * 65535 with Extended Message in `ctx`, RFC 8654), else 1/2 Bad Message Length, so a body passed by mistake
+ * is refused, not misread. Each message's decoder then holds its body to its own rules. Types the codec does
+ * not know become {@link UnknownMessage}. Bytes from anywhere but a FrameParser should go through one.
  *
  * Throws {@link BgpError} only; its code, subcode and data are the NOTIFICATION to send.
  */
 export function decodeMessage(message: Uint8Array, ctx: CodecContext = DEFAULT_CONTEXT): BgpMessage {
   const length = message.length;
   const declared = length >= HEADER_LENGTH ? ((message[16] as number) << 8) | (message[17] as number) : -1;
-  if (declared !== length) {
+  const max = ctx.extendedMessage ? MAX_EXTENDED_MESSAGE_LENGTH : MAX_MESSAGE_LENGTH;
+  if (declared !== length || length > max) {
     throw new BgpError(
       'bad-message-length',
       ErrorCode.MESSAGE_HEADER,
       HeaderSubcode.BAD_MESSAGE_LENGTH,
       u16Data(declared < 0 ? length : declared),
-      `message of ${length} bytes whose header says ${declared < 0 ? 'nothing (shorter than the header)' : declared}`,
+      declared === length
+        ? `message of ${length} bytes exceeds the maximum of ${max}`
+        : `message of ${length} bytes whose header says ${declared < 0 ? 'nothing (shorter than the header)' : declared}`,
     );
   }
   const type = message[18] as number;
+  // The commonest message costs nothing: no body view, the shared value.
+  if (type === MessageType.KEEPALIVE && length === HEADER_LENGTH) return KEEPALIVE;
   const body = message.subarray(HEADER_LENGTH);
   switch (type) {
     case MessageType.UPDATE:
