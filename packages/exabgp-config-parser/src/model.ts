@@ -4,7 +4,7 @@
  * Every field names the ExaBGP keyword it comes from. Values are plain data (strings for addresses and
  * prefixes, numbers for AS numbers, MEDs, labels, ...), already validated by the parser, so that the wire
  * encoder can turn them into bytes without parsing text again. Templates are already applied: a Neighbor
- * carries everything it inherited (`inherit NAME;`), in ExaBGP's order (the template's routes first).
+ * carries everything it inherited (`inherit NAME;`): its own settings win over a template's.
  *
  * The whole result is JSON-serialisable (no bigint, no Uint8Array, no Map), so `JSON.stringify` prints it.
  */
@@ -67,8 +67,6 @@ export interface Process {
   encoder: 'text' | 'json';
   /** `respawn true|false;` (default true) */
   respawn: boolean;
-  /** `ack true|false;` when configured */
-  ack?: boolean;
   location: SourceLocation;
 }
 
@@ -151,7 +149,8 @@ export interface Neighbor {
   api: Api[];
   /**
    * Every route: `static { route ... }`, `announce { ipv4 { unicast ... } }`, `flow { route ... }`,
-   * `l2vpn { vpls ... }`; templates' routes first, then the neighbor's, each in file order.
+   * `l2vpn { vpls ... }`; the neighbor's own routes first, then each inherited template's (ExaBGP's order),
+   * each in file order.
    */
   routes: Route[];
   /** `operational { asm ...; adm ...; ... }` advisory / state messages */
@@ -226,6 +225,12 @@ export interface Api {
   processesMatch: string[];
   /** `neighbor-changes;` */
   neighborChanges: boolean;
+  /** `negotiated;` */
+  negotiated: boolean;
+  /** `fsm;` */
+  fsm: boolean;
+  /** `signal;` */
+  signal: boolean;
   /** `send { parsed; packets; consolidate; open; update; ... }` */
   send: ApiMessages;
   /** `receive { ... }` */
@@ -276,7 +281,10 @@ export interface Route {
   nextHop?: string | 'self';
   /** path attributes */
   attributes: Attributes;
-  /** `split /LEN;` announce the prefix as its more specifics of length LEN */
+  /**
+   * `split /LEN;` as configured. The parser has already expanded the route into its more specifics of that
+   * length (as ExaBGP does while parsing): each resulting route carries this value for reference only.
+   */
   split?: number;
   /** `watchdog NAME;` the route is held back until the API announces the watchdog */
   watchdog?: string;
@@ -355,8 +363,9 @@ export interface FlowTerm {
   /** true when joined to the previous term with `&` (logical AND, RFC 8955 §4.2.1.1 `a` bit) */
   and: boolean;
   /**
-   * numeric operators (`=`, `>`, `<`, `>=`, `<=`, `!=`, `true`, `false`) or bitmask operators for
-   * tcp-flags and fragment (`match` (`=`), `not`(`!`), `not-match` (`!=`), `any` (no operator))
+   * numeric operators (`=`, `>`, `<`, `>=`, `<=`, `!=`, `true`, `false`; no operator written means `=`) or,
+   * for tcp-flags and fragment, bitmask operators: `match` (written `=`), `not` (`!`), `not-match` (`!=`),
+   * `include` (no operator written)
    */
   op: string;
   /** the value as a number (protocol names, tcp flag names and fragment names already converted) */
@@ -429,8 +438,8 @@ export interface SrPolicy {
   policyName?: string;
   /** `candidate-path-name "TEXT"` */
   candidatePathName?: string;
-  /** `binding-sid LABEL` */
-  bindingSid?: number;
+  /** `binding-sid mpls LABEL` or `binding-sid null` */
+  bindingSid?: number | 'null';
   /** `srv6-binding-sid IPV6` */
   srv6BindingSid?: string;
   /** `enlp N` */
