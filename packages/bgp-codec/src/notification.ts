@@ -189,11 +189,11 @@ export function encodeNotification(
   ctx?: CodecContext,
   writer: ByteWriter = new ByteWriter(HEADER_LENGTH + 2 + message.data.length),
 ): Uint8Array {
-  const max = ctx?.extendedMessage ? MAX_EXTENDED_MESSAGE_LENGTH : MAX_MESSAGE_LENGTH;
-  const start = beginMessage(writer, MessageType.NOTIFICATION);
   if (!isOctet(message.code) || !isOctet(message.subcode)) {
     throw new RangeError(`NOTIFICATION code ${message.code} / subcode ${message.subcode} do not fit one octet each`);
   }
+  const max = ctx?.extendedMessage ? MAX_EXTENDED_MESSAGE_LENGTH : MAX_MESSAGE_LENGTH;
+  const start = beginMessage(writer, MessageType.NOTIFICATION);
   writer.u8(message.code).u8(message.subcode);
   const room = max - HEADER_LENGTH - 2;
   writer.bytes(message.data.length > room ? message.data.subarray(0, room) : message.data);

@@ -119,6 +119,21 @@ describe('OPEN encoding', () => {
     expect(() => encodeOpen({ ...base, bgpIdentifier: '1.2.3.256' })).toThrow(RangeError);
   });
 
+  it('leaves a given writer as it was when the OPEN cannot be encoded', () => {
+    const writer = new ByteWriter(8);
+    writer.u8(0xaa);
+    const tooLong: OpenMessage = {
+      ...base,
+      capabilities: Array.from(
+        { length: 20 },
+        () => ({ type: 'unknown', code: 66, data: new Uint8Array(250) }) as const,
+      ),
+    };
+    expect(() => encodeOpen(tooLong, writer)).toThrow(RangeError);
+    expect(() => encodeOpen({ ...base, capabilities: [{ type: 'asn4', asn: -1 }] }, writer)).toThrow(RangeError);
+    expect(writer.pos).toBe(1);
+  });
+
   it('parses dotted quads', () => {
     expect(parseBgpIdentifier('10.0.0.1')).toBe(0x0a000001);
     expect(parseBgpIdentifier('255.255.255.255')).toBe(0xffffffff);

@@ -134,22 +134,24 @@ export function decodeOpen(body: Uint8Array): OpenMessage {
  * parameters exceed 255 bytes the RFC 9072 format is used. Values out of their field's range throw RangeError.
  */
 export function encodeOpen(open: OpenMessage, writer: ByteWriter = new ByteWriter(128)): Uint8Array {
-  const start = beginMessage(writer, MessageType.OPEN);
   checkRange(open.version, 0xff, 'version');
   checkRange(open.asn, 0xffffffff, 'AS number');
   checkRange(open.holdTime, 0xffff, 'hold time');
-  writer.u8(open.version);
-  writer.u16(open.asn > 0xffff ? AS_TRANS : open.asn);
-  writer.u16(open.holdTime);
-  writer.u32(parseBgpIdentifier(open.bgpIdentifier));
-
-  // Capabilities are written once, then framed as parameters in whichever format their size needs.
+  const identifier = parseBgpIdentifier(open.bgpIdentifier);
+  // Capabilities are written once, then framed as parameters in whichever format their size needs; a value
+  // that cannot be encoded throws here, before anything is written to the caller's writer.
   const scratch = new ByteWriter(256);
   const ends: number[] = [];
   for (const capability of open.capabilities) {
     encodeCapability(capability, scratch);
     ends.push(scratch.pos);
   }
+
+  const start = beginMessage(writer, MessageType.OPEN);
+  writer.u8(open.version);
+  writer.u16(open.asn > 0xffff ? AS_TRANS : open.asn);
+  writer.u16(open.holdTime);
+  writer.u32(identifier);
   const caps = scratch.buf;
   let largest = 0;
   let previous = 0;
@@ -179,8 +181,13 @@ export function encodeOpen(open: OpenMessage, writer: ByteWriter = new ByteWrite
       previous = end;
     }
   }
-  // RFC 8654 §4: OPEN is never longer than 4096 bytes, whatever was negotiated.
-  endMessage(writer, start, MAX_MESSAGE_LENGTH);
+  try {
+    // RFC 8654 §4: OPEN is never longer than 4096 bytes, whatever was negotiated.
+    endMessage(writer, start, MAX_MESSAGE_LENGTH);
+  } catch (error) {
+    writer.pos = start;
+    throw error;
+  }
   return writer.buf.slice(start, writer.pos);
 }
 
