@@ -40,6 +40,8 @@ export interface OpenMessage {
 }
 
 const EMPTY = new Uint8Array(0);
+/** Reused by every {@link encodeOpen}: encoding is synchronous and never re-entered. */
+const capabilityScratch = new ByteWriter(512);
 /** RFC 4271 §4.2: Version (1), My AS (2), Hold Time (2), BGP Identifier (4), Opt Parm Len (1). */
 const FIXED_LENGTH = 10;
 
@@ -140,7 +142,7 @@ export function encodeOpen(open: OpenMessage, writer: ByteWriter = new ByteWrite
   const identifier = parseBgpIdentifier(open.bgpIdentifier);
   // Capabilities are written once, then framed as parameters in whichever format their size needs; a value
   // that cannot be encoded throws here, before anything is written to the caller's writer.
-  const scratch = new ByteWriter(256);
+  const scratch = capabilityScratch.reset();
   const ends: number[] = [];
   for (const capability of open.capabilities) {
     encodeCapability(capability, scratch);
