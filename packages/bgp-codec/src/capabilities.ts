@@ -273,7 +273,7 @@ function multisessionRow(code: number, variant: 'rfc' | 'cisco', name: string): 
     code,
     type: 'multisession',
     name,
-    decode: (data) => ({ type: 'multisession', variant, data: data.slice() }),
+    decode: (data) => ({ type: 'multisession', variant, data: new Uint8Array(data) }),
     encode: (capability, writer) => {
       writer.bytes(capability.data);
     },
@@ -481,7 +481,7 @@ export function capabilityName(code: number): string {
 /** Decode one Capability Value; codes the registry does not know become {@link UnknownCapability}. */
 export function decodeCapability(code: number, value: Uint8Array): Capability {
   const row = BY_CODE[code];
-  if (row === undefined) return { type: 'unknown', code, data: value.slice() };
+  if (row === undefined) return { type: 'unknown', code, data: new Uint8Array(value) };
   return row.decode(value);
 }
 

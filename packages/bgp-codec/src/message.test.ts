@@ -6,6 +6,7 @@ import { BgpError } from './errors.js';
 import { FrameParser } from './framing.js';
 import { KEEPALIVE } from './keepalive.js';
 import { type BgpMessage, decodeMessage, encodeMessage } from './message.js';
+import { encodeOpen } from './open.js';
 import { endOfRib } from './update.js';
 import { ByteWriter } from './writer.js';
 
@@ -75,6 +76,40 @@ describe('decodeMessage / encodeMessage dispatch every message type (fixtures/co
     const refresh = encodeMessage({ type: 'route-refresh', afi: 2, safi: 1, subtype: 0 }, undefined, writer);
     expect(writer.pos).toBe(19 + 23);
     expect(toHex(writer.buf.subarray(0, writer.pos))).toBe(toHex(keepalive) + toHex(refresh));
+  });
+});
+
+describe('decoded values own their bytes', () => {
+  it('never alias a Node Buffer the socket handed in (Buffer#slice would be a view)', () => {
+    const open = encodeOpen({
+      type: 'open',
+      version: 4,
+      asn: 65001,
+      holdTime: 90,
+      bgpIdentifier: '10.0.0.1',
+      capabilities: [
+        { type: 'unknown', code: 71, data: Uint8Array.of(1, 2) },
+        { type: 'multisession', variant: 'rfc', data: Uint8Array.of(0) },
+      ],
+    });
+    const notification = encodeMessage({ type: 'notification', code: 6, subcode: 2, data: Uint8Array.of(1, 0x61) });
+    const unknown = Uint8Array.of(...new Array(16).fill(0xff), 0, 21, 200, 7, 8);
+    const chunk = Buffer.concat([open, notification, unknown]);
+    const parser = new FrameParser({ acceptUnknownTypes: true });
+    parser.push(chunk);
+    const decoded = [...parser.frames()].map((frame) => decodeMessage(frame.message));
+    const before = JSON.stringify(decoded, (_key, value) => (value instanceof Uint8Array ? toHex(value) : value));
+    chunk.fill(0);
+    const after = JSON.stringify(decoded, (_key, value) => (value instanceof Uint8Array ? toHex(value) : value));
+    expect(after).toBe(before);
+    expect(before).toContain('0102');
+    for (const bytes of [
+      (decoded[0] as { capabilities: Array<{ data: Uint8Array }> }).capabilities[0]?.data,
+      (decoded[1] as { data: Uint8Array }).data,
+      (decoded[2] as { body: Uint8Array }).body,
+    ]) {
+      expect(Buffer.isBuffer(bytes)).toBe(false);
+    }
   });
 });
 

@@ -72,7 +72,7 @@ export function decodeMessage(message: Uint8Array, ctx: CodecContext = DEFAULT_C
     case MessageType.ROUTE_REFRESH:
       return decodeRouteRefresh(body);
     default:
-      return { type: 'unknown', messageType: type, body: body.slice() };
+      return { type: 'unknown', messageType: type, body: new Uint8Array(body) };
   }
 }
 

@@ -176,7 +176,7 @@ export function decodeNotification(body: Uint8Array): NotificationMessage {
       `NOTIFICATION body of ${body.length} bytes has no error code and subcode`,
     );
   }
-  return notification(body[0] as number, body[1] as number, body.slice(2));
+  return notification(body[0] as number, body[1] as number, new Uint8Array(body.subarray(2)));
 }
 
 /**
