@@ -1,28 +1,50 @@
-import { BgpError, HEADER_LENGTH, MessageType } from 'bgp-codec';
-import { describe, expect, it } from 'vitest';
-import { bgpFsm, type Effect, type FsmConfig, type FsmEvent, type FsmResult, type TimerName } from './fsm.js';
 import {
   AS_TRANS,
+  BgpError,
   type Capability,
-  capabilitiesFor,
   decodeOpen,
   encodeKeepalive,
   encodeNotification,
   encodeOpen,
   encodeRouteRefresh,
-  shutdownCommunication,
-} from './messages.js';
+  HEADER_LENGTH,
+  MessageType,
+  notification,
+  type OpenMessage,
+  shutdownNotification,
+} from 'bgp-codec';
+import { describe, expect, it } from 'vitest';
+import {
+  bgpFsm,
+  type Effect,
+  type FsmConfig,
+  type FsmEvent,
+  type FsmResult,
+  type TimerName,
+  truncateUtf8,
+} from './fsm.js';
 
-const LOCAL_ID = 0x0a000001;
-const PEER_ID = 0x0a000002;
+/** Multiprotocol for each family, ROUTE-REFRESH, 4-octet AS (RFC 4760, RFC 2918, RFC 6793). */
+function caps(asn: number, families: Array<[number, number]> = [[1, 1]], routeRefresh = true): Capability[] {
+  return [
+    ...families.map(([afi, safi]) => ({ type: 'multiprotocol' as const, afi, safi })),
+    ...(routeRefresh ? [{ type: 'route-refresh' as const }] : []),
+    { type: 'asn4', asn },
+  ];
+}
+
+const cease = (code: number, subcode: number) => encodeNotification(notification(code, subcode));
+
+const LOCAL_ID = '10.0.0.1';
+const PEER_ID = '10.0.0.2';
 
 function config(overrides: Partial<FsmConfig> = {}): FsmConfig {
   return {
     localAs: 65001,
     peerAs: 65002,
-    bgpId: LOCAL_ID,
+    routerId: LOCAL_ID,
     holdTime: 90,
-    capabilities: capabilitiesFor({ localAs: 65001, families: [[1, 1]], routeRefresh: true, extendedMessage: false }),
+    capabilities: caps(65001),
     connectRetryTime: 30,
     idleHoldTime: 5,
     ...overrides,
@@ -88,13 +110,14 @@ class Script {
   }
 }
 
-function peerOpen(overrides: Partial<Parameters<typeof encodeOpen>[0]> = {}): Uint8Array {
+function peerOpen(overrides: Partial<OpenMessage> = {}): Uint8Array {
   return encodeOpen({
+    type: 'open',
     version: 4,
-    myAs: 65002,
+    asn: 65002,
     holdTime: 90,
-    bgpId: PEER_ID,
-    capabilities: capabilitiesFor({ localAs: 65002, families: [[1, 1]], routeRefresh: true, extendedMessage: false }),
+    bgpIdentifier: PEER_ID,
+    capabilities: caps(65002),
     ...overrides,
   });
 }
@@ -148,7 +171,7 @@ describe('RFC 4271 §8.2.2 Idle', () => {
 
   it('after an error restarts when the IdleHoldTimer fires (AutomaticStart, §8.1.1)', () => {
     const s = established();
-    s.message(encodeNotification({ code: 6, subcode: 4, data: new Uint8Array(0) }));
+    s.message(cease(6, 4));
     expect(s.state).toBe('Idle');
     expect(s.effects).toContainEqual({ kind: 'start-timer', name: 'idle-hold', seconds: 5, id: expect.any(Number) });
     expect(kinds(s.fire('idle-hold'))).toEqual(['start-timer', 'connect', 'state:Connect']);
@@ -175,7 +198,7 @@ describe('RFC 4271 §8.2.2 Connect', () => {
     expect(effects[2]).toMatchObject({ name: 'hold', seconds: 240 });
     const open = effects[1] as { messages: readonly Uint8Array[] };
     const decoded = decodeOpen((open.messages[0] as Uint8Array).subarray(HEADER_LENGTH));
-    expect(decoded).toMatchObject({ version: 4, myAs: 65001, holdTime: 90, bgpId: LOCAL_ID });
+    expect(decoded).toMatchObject({ version: 4, asn: 65001, holdTime: 90, bgpIdentifier: LOCAL_ID });
   });
 
   it('a refused connection (Event 18) goes to Active with the ConnectRetryTimer restarted', () => {
@@ -233,7 +256,7 @@ describe('RFC 4271 §8.2.2 OpenSent and the OPEN checks of §6.2', () => {
     // The smaller hold time wins; the KeepaliveTimer is a third of it (RFC 4271 §4.2, §10).
     expect(effects[2]).toMatchObject({ name: 'hold', seconds: 30 });
     expect(effects[3]).toMatchObject({ name: 'keepalive', seconds: 10 });
-    expect(effects[0]).toMatchObject({ negotiated: { holdTime: 30, peerAs: 65002, peerBgpId: PEER_ID } });
+    expect(effects[0]).toMatchObject({ negotiated: { holdTime: 30, peerAs: 65002, peerBgpIdentifier: PEER_ID } });
   });
 
   it('a hold time of 0 on either side runs neither timer', () => {
@@ -252,25 +275,19 @@ describe('RFC 4271 §8.2.2 OpenSent and the OPEN checks of §6.2', () => {
 
   const refusals: Array<[string, Uint8Array, number[], Partial<FsmConfig>?]> = [
     ['version 3: 2/1 with the largest supported version', peerOpen({ version: 3 }), [2, 1, 0, 4]],
-    ['the wrong peer AS: 2/2', peerOpen({ myAs: 65099, capabilities: [] }), [2, 2]],
-    [
-      'a 4-octet AS capability naming another AS: 2/2',
-      peerOpen({
-        capabilities: capabilitiesFor({ localAs: 65099, families: [], routeRefresh: false, extendedMessage: false }),
-      }),
-      [2, 2],
-    ],
+    ['the wrong peer AS: 2/2', peerOpen({ asn: 65099, capabilities: [] }), [2, 2]],
+    ['a 4-octet AS capability naming another AS: 2/2', peerOpen({ capabilities: caps(65099) }), [2, 2]],
     ['hold time 1: 2/6', peerOpen({ holdTime: 1 }), [2, 6]],
     ['hold time 2: 2/6', peerOpen({ holdTime: 2 }), [2, 6]],
-    ['BGP identifier 0: 2/3 (RFC 6286 §2.1)', peerOpen({ bgpId: 0 }), [2, 3]],
+    ['BGP identifier 0: 2/3 (RFC 6286 §2.1)', peerOpen({ bgpIdentifier: '0.0.0.0' }), [2, 3]],
     [
       'our own identifier from an internal peer: 2/3 (RFC 6286 §2.1)',
-      peerOpen({ myAs: 65001, bgpId: LOCAL_ID, capabilities: [] }),
+      peerOpen({ asn: 65001, bgpIdentifier: LOCAL_ID, capabilities: [] }),
       [2, 3],
       { peerAs: 65001 },
     ],
     [
-      'an optional parameter other than Capabilities: 2/4 with the parameter as data',
+      'an optional parameter other than Capabilities: 2/4',
       (() => {
         const m = peerOpen({ capabilities: [] });
         const out = new Uint8Array(m.length + 3);
@@ -280,7 +297,7 @@ describe('RFC 4271 §8.2.2 OpenSent and the OPEN checks of §6.2', () => {
         out[28] = 3;
         return out;
       })(),
-      [2, 4, 1, 1, 0xaa],
+      [2, 4],
     ],
     [
       'a required capability missing: 2/7 listing it (RFC 5492 §3)',
@@ -289,13 +306,13 @@ describe('RFC 4271 §8.2.2 OpenSent and the OPEN checks of §6.2', () => {
       { requiredCapabilities: [65] },
     ],
     [
-      'a parameter length overrunning the message: 2/0',
+      'a parameter length disagreeing with the message length: 1/2 with the length',
       (() => {
         const m = peerOpen({ capabilities: [] });
         m[28] = 9;
         return m;
       })(),
-      [2, 0],
+      [1, 2, 0, 29],
     ],
   ];
   for (const [name, open, notification, cfg] of refusals) {
@@ -310,19 +327,15 @@ describe('RFC 4271 §8.2.2 OpenSent and the OPEN checks of §6.2', () => {
 
   it('accepts our own identifier from an external peer (RFC 6286 §2.1 applies to internal peers only)', () => {
     const s = openSent();
-    s.message(peerOpen({ bgpId: LOCAL_ID }));
+    s.message(peerOpen({ bgpIdentifier: LOCAL_ID }));
     expect(s.state).toBe('OpenConfirm');
   });
 
   it('accepts a 4-octet AS announced as AS_TRANS plus the capability (RFC 6793 §4.1)', () => {
     const s = openSent({ peerAs: 4_200_000_000 });
-    const caps: Capability[] = capabilitiesFor({
-      localAs: 4_200_000_000,
-      families: [[1, 1]],
-      routeRefresh: false,
-      extendedMessage: false,
-    });
-    s.message(peerOpen({ myAs: AS_TRANS, capabilities: caps }));
+    s.message(peerOpen({ asn: 4_200_000_000, capabilities: caps(4_200_000_000) }));
+    // encodeOpen put AS_TRANS in the 2-octet field; the capability carries the real AS.
+    expect(decodeOpen(peerOpen({ asn: 4_200_000_000 }).subarray(HEADER_LENGTH)).asn).toBe(AS_TRANS);
     expect(s.state).toBe('OpenConfirm');
   });
 
@@ -330,7 +343,7 @@ describe('RFC 4271 §8.2.2 OpenSent and the OPEN checks of §6.2', () => {
     const s = new Script(config({ localAs: 4_200_000_000 }));
     const effects = s.send({ kind: 'tcp-connected', direction: 'outgoing' });
     const open = effects.find((e) => e.kind === 'send') as { messages: readonly Uint8Array[] };
-    expect(decodeOpen((open.messages[0] as Uint8Array).subarray(HEADER_LENGTH)).myAs).toBe(AS_TRANS);
+    expect(decodeOpen((open.messages[0] as Uint8Array).subarray(HEADER_LENGTH)).asn).toBe(AS_TRANS);
   });
 
   it('a KEEPALIVE before the OPEN is an FSM error 5/1 (RFC 6608)', () => {
@@ -353,7 +366,7 @@ describe('RFC 4271 §8.2.2 OpenSent and the OPEN checks of §6.2', () => {
 
   it('a NOTIFICATION is reported and answered with none (RFC 4271 §6.4)', () => {
     const s = openSent();
-    const effects = s.message(encodeNotification({ code: 2, subcode: 1, data: Uint8Array.of(0, 4) }));
+    const effects = s.message(encodeNotification(notification(2, 1, Uint8Array.of(0, 4))));
     expect(sent(effects)).toEqual([]);
     expect(effects[0]).toEqual({
       kind: 'notification',
@@ -375,7 +388,7 @@ describe('RFC 4271 §8.2.2 OpenSent and the OPEN checks of §6.2', () => {
   it('ManualStop sends Cease 2 with the RFC 9003 Shutdown Communication', () => {
     const s = openSent();
     const effects = s.send({ kind: 'stop', text: 'maintenance' });
-    expect(notificationSent(effects)).toEqual([6, 2, ...shutdownCommunication('maintenance')]);
+    expect(notificationSent(effects)).toEqual([6, 2, ...shutdownNotification(2, 'maintenance').data]);
     expect(s.result).toEqual({ reason: 'stopped' });
   });
 });
@@ -418,7 +431,7 @@ describe('RFC 4271 §8.2.2 OpenConfirm', () => {
 
   it('a NOTIFICATION falls to Idle', () => {
     const s = openConfirm();
-    s.message(encodeNotification({ code: 6, subcode: 2, data: new Uint8Array(0) }));
+    s.message(cease(6, 2));
     expect(s.state).toBe('Idle');
   });
 
@@ -464,20 +477,22 @@ describe('RFC 4271 §8.2.2 Established', () => {
 
   it('a ROUTE-REFRESH for a negotiated family is handed on (RFC 2918 §4)', () => {
     const s = established();
-    expect(s.message(encodeRouteRefresh({ afi: 1, safi: 1, subtype: 0 }))).toContainEqual({
+    expect(s.message(encodeRouteRefresh({ type: 'route-refresh', afi: 1, safi: 1, subtype: 0 }))).toContainEqual({
       kind: 'route-refresh',
-      request: { afi: 1, safi: 1, subtype: 0 },
+      request: { type: 'route-refresh', afi: 1, safi: 1, subtype: 0 },
     });
   });
 
   it('a ROUTE-REFRESH for a family not negotiated is ignored (RFC 2918 §4)', () => {
     const s = established();
-    expect(kinds(s.message(encodeRouteRefresh({ afi: 2, safi: 1, subtype: 0 })))).toEqual(['start-timer']);
+    expect(kinds(s.message(encodeRouteRefresh({ type: 'route-refresh', afi: 2, safi: 1, subtype: 0 })))).toEqual([
+      'start-timer',
+    ]);
   });
 
   it('a ROUTE-REFRESH of the wrong length sends 7/1 with the message (RFC 7313 §5)', () => {
     const s = established();
-    const rr = encodeRouteRefresh({ afi: 1, safi: 1, subtype: 0 });
+    const rr = encodeRouteRefresh({ type: 'route-refresh', afi: 1, safi: 1, subtype: 0 });
     const long = Uint8Array.from([...rr, 0]);
     long[17] = 24;
     expect(notificationSent(s.message(long))).toEqual([7, 1, ...long]);
@@ -539,12 +554,16 @@ describe('RFC 4271 §8.2.2 Established', () => {
 });
 
 describe('RFC 9003 Shutdown Communication', () => {
-  it('is a length byte and UTF-8', () => {
-    expect(Array.from(shutdownCommunication('hé'))).toEqual([3, 0x68, 0xc3, 0xa9]);
+  it('is cut to 255 bytes of UTF-8 without splitting a character', () => {
+    expect(truncateUtf8('hé', 255)).toBe('hé');
+    const cut = truncateUtf8('é'.repeat(200), 255);
+    expect(cut).toBe('é'.repeat(127));
+    expect(shutdownNotification(2, cut).data[0]).toBe(254);
   });
-  it('is cut to 255 bytes without splitting a character', () => {
-    const data = shutdownCommunication('é'.repeat(200));
-    expect(data[0]).toBe(254);
-    expect(new TextDecoder('utf-8', { fatal: true }).decode(data.subarray(1))).toBe('é'.repeat(127));
+
+  it('a long text is cut, not refused, when stopping', () => {
+    const s = established();
+    const effects = s.send({ kind: 'stop', text: 'x'.repeat(300) });
+    expect(notificationSent(effects)?.slice(0, 3)).toEqual([6, 2, 255]);
   });
 });

@@ -14,30 +14,32 @@
  */
 import {
   BgpError,
+  type Capability,
   CeaseSubcode,
   type CodecContext,
-  ErrorCode,
-  FsmSubcode,
-  MessageType,
-  OpenSubcode,
-  u16Data,
-} from 'bgp-codec';
-import {
-  AS_TRANS,
-  type Capability,
+  capabilityCode,
   decodeNotification,
   decodeOpen,
   decodeRouteRefresh,
+  decodeUpdate,
+  ErrorCode,
   encodeKeepalive,
   encodeNotification,
   encodeOpen,
   encodeRouteRefresh,
+  FsmSubcode,
+  MessageType,
+  type Negotiated,
+  negotiate,
+  notification,
   type OpenMessage,
+  OpenSubcode,
+  openAsn,
+  parseBgpIdentifier,
   type RouteRefreshMessage,
-  shutdownCommunication,
-} from './messages.js';
-import { announcedAs, findCapability, type Negotiated, negotiate } from './negotiation.js';
-import { checkUpdate } from './update-check.js';
+  RouteRefreshSubtype,
+  shutdownNotification,
+} from 'bgp-codec';
 
 export type State = 'Idle' | 'Connect' | 'Active' | 'OpenSent' | 'OpenConfirm' | 'Established';
 
@@ -47,8 +49,8 @@ export type TimerName = 'connect-retry' | 'hold' | 'keepalive' | 'idle-hold';
 export interface FsmConfig {
   readonly localAs: number;
   readonly peerAs: number;
-  /** Our BGP Identifier as an unsigned 32-bit number. */
-  readonly bgpId: number;
+  /** Our BGP Identifier, dotted quad. */
+  readonly routerId: string;
   /** The hold time we offer: 0 (no keepalives) or at least 3 seconds (RFC 4271 §4.2). */
   readonly holdTime: number;
   /** Seconds between KEEPALIVEs; a third of the negotiated hold time when absent (RFC 4271 §10). */
@@ -69,7 +71,8 @@ export interface FsmConfig {
   readonly openHoldTime?: number;
   /**
    * Decode and check an UPDATE body once the session is Established: return what to deliver, throw a BgpError
-   * for a session-resetting error (RFC 4271 §6.3, RFC 7606). The default checks the two length fields only.
+   * for a session-resetting error (RFC 4271 §6.3, RFC 7606). Default: bgp-codec's decodeUpdate, which applies
+   * RFC 7606 (attribute-discard and treat-as-withdraw are reported in the result, not thrown).
    */
   readonly decodeUpdate?: (body: Uint8Array, context: CodecContext, message: Uint8Array) => unknown;
 }
@@ -129,9 +132,6 @@ export interface FsmResult {
 
 export type Fsm = Generator<Effect, FsmResult, FsmEvent | undefined>;
 
-/** RFC 4271 §4.2: the BGP version this speaker runs. */
-export const BGP_VERSION = 4;
-
 /** Start the FSM of one peer. */
 export function bgpFsm(config: FsmConfig): Fsm {
   return new FsmRun(config).run();
@@ -144,6 +144,7 @@ class FsmRun {
   connected = false;
   negotiated: Negotiated | undefined;
   private readonly sentOpen: OpenMessage;
+  private readonly bgpId: number;
   private readonly timerIds = new Map<TimerName, number>();
   private nextTimerId = 1;
 
@@ -152,11 +153,14 @@ class FsmRun {
     if (!Number.isInteger(h) || h < 0 || h > 0xffff || h === 1 || h === 2) {
       throw new RangeError(`hold time ${h}: must be 0 or 3..65535 seconds (RFC 4271 §4.2)`);
     }
+    this.bgpId = parseBgpIdentifier(config.routerId);
+    // encodeOpen writes AS_TRANS in the 2-octet field when the AS needs 4 octets (RFC 6793 §4.1).
     this.sentOpen = {
-      version: BGP_VERSION,
-      myAs: config.localAs > 0xffff ? AS_TRANS : config.localAs,
+      type: 'open',
+      version: 4,
+      asn: config.localAs,
       holdTime: h,
-      bgpId: config.bgpId >>> 0,
+      bgpIdentifier: config.routerId,
       capabilities: config.capabilities,
     };
   }
@@ -243,8 +247,8 @@ class FsmRun {
         return undefined;
       case 'send-route-refresh':
         if (this.state === 'Established') {
-          const { afi, safi, subtype = 0 } = event;
-          yield { kind: 'send', messages: [encodeRouteRefresh({ afi, safi, subtype })] };
+          const { afi, safi, subtype = RouteRefreshSubtype.NORMAL } = event;
+          yield { kind: 'send', messages: [encodeRouteRefresh({ type: 'route-refresh', afi, safi, subtype })] };
         }
         return undefined;
     }
@@ -253,11 +257,10 @@ class FsmRun {
   private *manualStop(subcode: number, text: string | undefined): Generator<Effect, Outcome, FsmEvent | undefined> {
     // RFC 4271 §8.2.2: in Connect and Active ManualStop drops the attempt; from OpenSent on a Cease is sent.
     if (this.connected && this.state !== 'Connect' && this.state !== 'Active') {
-      const data =
+      const withText =
         text !== undefined &&
-        (subcode === CeaseSubcode.ADMINISTRATIVE_SHUTDOWN || subcode === CeaseSubcode.ADMINISTRATIVE_RESET)
-          ? shutdownCommunication(text)
-          : undefined;
+        (subcode === CeaseSubcode.ADMINISTRATIVE_SHUTDOWN || subcode === CeaseSubcode.ADMINISTRATIVE_RESET);
+      const data = withText ? shutdownNotification(subcode, truncateUtf8(text, 255)).data : undefined;
       yield* this.notify(ErrorCode.CEASE, subcode, data);
     }
     yield* this.dropToIdle();
@@ -333,7 +336,8 @@ class FsmRun {
   ): Generator<Effect, Outcome, FsmEvent | undefined> {
     if (type === MessageType.NOTIFICATION) {
       // Events 24/25: no NOTIFICATION is ever sent in answer to one (RFC 4271 §6.4).
-      const n = decodeNotification(body);
+      // The framer guarantees code and subcode (21 bytes at least); a NOTIFICATION is never answered anyway.
+      const n = body.length >= 2 ? decodeNotification(body) : notification(0, 0);
       yield { kind: 'notification', direction: 'received', code: n.code, subcode: n.subcode, data: n.data };
       yield* this.dropToIdle();
       return 'error';
@@ -370,7 +374,9 @@ class FsmRun {
         yield* this.restartHold();
         let update: unknown;
         try {
-          update = (this.config.decodeUpdate ?? checkUpdate)(body, negotiated.context, message);
+          update = this.config.decodeUpdate
+            ? this.config.decodeUpdate(body, negotiated.context, message)
+            : decodeUpdate(body, negotiated.context);
         } catch (error) {
           if (error instanceof BgpError) return yield* this.fail(error.code, error.subcode, error.data);
           throw error;
@@ -382,13 +388,16 @@ class FsmRun {
         yield* this.restartHold();
         let request: RouteRefreshMessage;
         try {
-          request = decodeRouteRefresh(body, message);
+          request = decodeRouteRefresh(body);
         } catch (error) {
           if (error instanceof BgpError) return yield* this.fail(error.code, error.subcode, error.data);
           throw error;
         }
-        // RFC 2918 §4: a refresh for a family that was not negotiated is ignored.
-        if (negotiated.families.includes(`${request.afi}/${request.safi}`)) yield { kind: 'route-refresh', request };
+        // RFC 2918 §4: a refresh for a family that was not negotiated is ignored; so is an unknown subtype
+        // (RFC 7313 §5).
+        const known = request.subtype <= RouteRefreshSubtype.END;
+        const negotiatedFamily = negotiated.families.some((f) => f.afi === request.afi && f.safi === request.safi);
+        if (known && negotiatedFamily) yield { kind: 'route-refresh', request };
         return undefined;
       }
       default:
@@ -425,19 +434,18 @@ class FsmRun {
   }
 
   private checkOpen(open: OpenMessage): { subcode: number; data?: Uint8Array } | undefined {
-    if (open.version !== BGP_VERSION) {
-      // RFC 4271 §6.2: the data is the largest version we support.
-      return { subcode: OpenSubcode.UNSUPPORTED_VERSION_NUMBER, data: u16Data(BGP_VERSION) };
-    }
+    // decodeOpen already refused a version other than 4 with 2/1 (RFC 4271 §6.2).
     // RFC 6793 §4.1: a 4-octet AS capability carries the real AS; the 2-octet field is then AS_TRANS.
-    if (announcedAs(open) !== this.config.peerAs) return { subcode: OpenSubcode.BAD_PEER_AS };
+    if (openAsn(open) !== this.config.peerAs) return { subcode: OpenSubcode.BAD_PEER_AS };
     if (open.holdTime === 1 || open.holdTime === 2) return { subcode: OpenSubcode.UNACCEPTABLE_HOLD_TIME };
     // RFC 6286 §2.1: zero is never valid; our own identifier is invalid from an internal peer.
     const internal = this.config.localAs === this.config.peerAs;
-    if (open.bgpId === 0 || (internal && open.bgpId === this.sentOpen.bgpId)) {
+    const peerId = parseBgpIdentifier(open.bgpIdentifier);
+    if (peerId === 0 || (internal && peerId === this.bgpId)) {
       return { subcode: OpenSubcode.BAD_BGP_IDENTIFIER };
     }
-    const missing = (this.config.requiredCapabilities ?? []).filter((code) => !findCapability(open.capabilities, code));
+    const advertised = new Set(open.capabilities.map(capabilityCode));
+    const missing = (this.config.requiredCapabilities ?? []).filter((code) => !advertised.has(code));
     if (missing.length > 0) {
       // RFC 5492 §3: the data lists the capabilities that caused the error.
       return {
@@ -465,7 +473,8 @@ class FsmRun {
     subcode: number,
     data: Uint8Array = new Uint8Array(0),
   ): Generator<Effect, void, FsmEvent | undefined> {
-    yield { kind: 'send', messages: [encodeNotification({ code, subcode, data })] };
+    const context = this.negotiated?.context;
+    yield { kind: 'send', messages: [encodeNotification(notification(code, subcode, data), context)] };
     yield { kind: 'notification', direction: 'sent', code, subcode, data };
   }
 
@@ -491,7 +500,7 @@ class FsmRun {
   private *restartKeepalive(): Generator<Effect, void, FsmEvent | undefined> {
     const hold = this.negotiated?.holdTime ?? 0;
     if (hold === 0) return;
-    const keepalive = this.config.keepaliveTime ?? Math.max(1, Math.floor(hold / 3));
+    const keepalive = this.config.keepaliveTime ?? Math.max(1, this.negotiated?.keepaliveTime ?? 0);
     yield* this.startTimer('keepalive', Math.min(keepalive, hold));
   }
 
@@ -527,4 +536,14 @@ class FsmRun {
     if (event === undefined) throw new TypeError('the FSM was resumed without an event after a receive effect');
     return event;
   }
+}
+
+/** Cut `text` to at most `max` bytes of UTF-8 without splitting a character (RFC 9003 allows 255). */
+export function truncateUtf8(text: string, max: number): string {
+  const bytes = new TextEncoder().encode(text);
+  if (bytes.length <= max) return text;
+  let end = max;
+  // Back off over continuation bytes (10xxxxxx) so the cut falls between characters.
+  while (end > 0 && ((bytes[end] as number) & 0xc0) === 0x80) end--;
+  return new TextDecoder().decode(bytes.subarray(0, end));
 }

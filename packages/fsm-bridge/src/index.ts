@@ -6,7 +6,4 @@
 export * from './driver.js';
 export * from './drivers/index.js';
 export * from './fsm.js';
-export * from './messages.js';
-export * from './negotiation.js';
 export * from './session.js';
-export * from './update-check.js';

@@ -5,12 +5,16 @@
  * connections when it listens, resolves connection collisions (RFC 4271 §6.8) between its FSMs, and turns
  * the FSM's effects into callbacks, promises and an async iterator of received UPDATEs.
  */
-import type { CodecContext } from 'bgp-codec';
+import {
+  type Capability,
+  type CodecContext,
+  type Negotiated,
+  parseBgpIdentifier,
+  type RouteRefreshMessage,
+} from 'bgp-codec';
 import type { Driver, DriverListener, DriverName, IncomingConnection, Runner, RunnerHooks } from './driver.js';
 import { createDriver } from './drivers/index.js';
 import { bgpFsm, type Effect, type FsmConfig, type FsmResult, type State } from './fsm.js';
-import { type Capability, capabilitiesFor, type RouteRefreshMessage } from './messages.js';
-import type { Negotiated } from './negotiation.js';
 
 export interface SessionConfig {
   readonly localAs: number;
@@ -34,7 +38,7 @@ export interface SessionConfig {
   readonly routeRefresh?: boolean;
   /** Advertise Extended Message (RFC 8654); default false. */
   readonly extendedMessage?: boolean;
-  /** More capabilities to advertise, as raw code and value. */
+  /** More capabilities to advertise (bgp-codec's typed capabilities: add-path, graceful-restart...). */
   readonly capabilities?: readonly Capability[];
   /** Capability codes the peer must advertise (else 2/7). */
   readonly requiredCapabilities?: readonly number[];
@@ -89,20 +93,21 @@ interface FsmRun {
   opened: boolean;
 }
 
-/** RFC 4271 §4.2: a BGP Identifier is an IPv4 address, held here as an unsigned 32-bit number. */
-export function parseRouterId(dotted: string): number {
-  const parts = dotted.split('.');
-  const bytes = parts.map((p) => (/^\d{1,3}$/.test(p) ? Number(p) : Number.NaN));
-  if (bytes.length !== 4 || bytes.some((b) => !(b >= 0 && b <= 255))) {
-    throw new RangeError(`router id ${JSON.stringify(dotted)}: expected a dotted quad such as 192.0.2.1`);
-  }
-  return (
-    (((bytes[0] as number) << 24) |
-      ((bytes[1] as number) << 16) |
-      ((bytes[2] as number) << 8) |
-      (bytes[3] as number)) >>>
-    0
-  );
+/**
+ * What a session advertises (RFC 5492): Multiprotocol per family (RFC 4760), ROUTE-REFRESH (RFC 2918),
+ * the 4-octet AS (RFC 6793), Extended Message when asked (RFC 8654), then any extra capabilities.
+ */
+export function sessionCapabilities(config: SessionConfig): Capability[] {
+  const capabilities: Capability[] = (config.families ?? [[1, 1]]).map(([afi, safi]) => ({
+    type: 'multiprotocol' as const,
+    afi,
+    safi,
+  }));
+  if (config.routeRefresh ?? true) capabilities.push({ type: 'route-refresh' });
+  capabilities.push({ type: 'asn4', asn: config.localAs });
+  if (config.extendedMessage ?? false) capabilities.push({ type: 'extended-message' });
+  capabilities.push(...(config.capabilities ?? []));
+  return capabilities;
 }
 
 function sameAddress(a: string, b: string): boolean {
@@ -146,24 +151,17 @@ export class Session {
     readonly config: SessionConfig,
     private readonly options: SessionOptions = {},
   ) {
+    // Refuse a bad router id here, with its value, rather than when the FSM starts.
+    parseBgpIdentifier(config.routerId);
     const driver = options.driver ?? 'bridge-effect';
     this.driver = typeof driver === 'string' ? createDriver(driver) : driver;
     this.ownsDriver = typeof driver === 'string';
-    const capabilities = [
-      ...capabilitiesFor({
-        localAs: config.localAs,
-        families: config.families ?? [[1, 1]],
-        routeRefresh: config.routeRefresh ?? true,
-        extendedMessage: config.extendedMessage ?? false,
-      }),
-      ...(config.capabilities ?? []),
-    ];
     this.fsmConfig = {
       localAs: config.localAs,
       peerAs: config.peerAs,
-      bgpId: parseRouterId(config.routerId),
+      routerId: config.routerId,
       holdTime: config.holdTime ?? 90,
-      capabilities,
+      capabilities: sessionCapabilities(config),
       passive: config.passive ?? false,
       connectRetryTime: config.connectRetryTime ?? 120,
       idleHoldTime: config.idleHoldTime ?? 5,
@@ -459,7 +457,8 @@ export class Session {
       let loser: FsmRun | undefined;
       if (other.state === 'Established') loser = run;
       else if (other.state === 'OpenConfirm') {
-        const localWins = this.fsmConfig.bgpId > negotiated.peerBgpId;
+        const localWins =
+          parseBgpIdentifier(this.fsmConfig.routerId) > parseBgpIdentifier(negotiated.peerBgpIdentifier);
         // The higher identifier keeps the connection it opened.
         const keep: 'outgoing' | 'incoming' = localWins ? 'outgoing' : 'incoming';
         loser = run.direction === keep ? other : run;

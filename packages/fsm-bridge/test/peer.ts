@@ -3,8 +3,7 @@
  * test says exactly which bytes the peer sends and checks every byte it receives.
  */
 import net from 'node:net';
-import { FrameParser, MessageType } from 'bgp-codec';
-import { capabilitiesFor, encodeOpen, type OpenMessage } from '../src/messages.js';
+import { encodeOpen, FrameParser, MessageType, type OpenMessage } from 'bgp-codec';
 
 export interface ReceivedFrame {
   readonly type: number;
@@ -170,11 +169,12 @@ export async function freePort(host = '127.0.0.1'): Promise<number> {
 
 export function peerOpen(overrides: Partial<OpenMessage> = {}): Uint8Array {
   return encodeOpen({
+    type: 'open',
     version: 4,
-    myAs: 65002,
+    asn: 65002,
     holdTime: 90,
-    bgpId: 0x0a000002,
-    capabilities: capabilitiesFor({ localAs: 65002, families: [[1, 1]], routeRefresh: true, extendedMessage: false }),
+    bgpIdentifier: '10.0.0.2',
+    capabilities: [{ type: 'multiprotocol', afi: 1, safi: 1 }, { type: 'route-refresh' }, { type: 'asn4', asn: 65002 }],
     ...overrides,
   });
 }
