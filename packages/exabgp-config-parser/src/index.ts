@@ -4,3 +4,5 @@ export { parseConfiguration } from './grammar.js';
 export { Lexer, type Statement, type Terminator, type Token } from './lexer.js';
 export type * from './model.js';
 export { parseFile } from './parse-file.js';
+export * from './conformance/index.js';
+export * from './wire/index.js';

@@ -1,0 +1,154 @@
+import { readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { BgpError, decodeMessage, encodeMessage, FrameParser, negotiate, type OpenMessage } from 'bgp-codec';
+import type { Configuration, Neighbor } from '../model.js';
+import { exabgpNotificationFor } from '../wire/notification.js';
+import { EXABGP_TEST_SOFTWARE_VERSION, openFor, WireError } from '../wire/open.js';
+import { unsupportedRouteFamilies } from '../wire/routes.js';
+import { initialMessagesFor } from '../wire/updates.js';
+import { Checker, toHex } from './checker.js';
+import { type CiFile, parseCi } from './ci.js';
+import { describeMessage, sideBySide } from './describe.js';
+import { CHECKER_KEEPALIVE, CHECKER_UNKNOWN_MESSAGE, checkerOpen } from './peer.js';
+import { fail, pass, type TestResult } from './result.js';
+
+/** Reads a configuration file into the typed model (the project's parser); throws with a message on errors. */
+export type ConfigurationLoader = (path: string) => Configuration;
+
+/** What our speaker sends on the session the checker opens, and why it stopped. */
+export interface SpeakerTranscript {
+  messages: Uint8Array[];
+  /** set when the speaker ended the session itself (a NOTIFICATION it sent) */
+  closedBy?: string;
+}
+
+/**
+ * The session with ExaBGP's checking peer, played without sockets: our OPEN, the peer's echoed OPEN
+ * (decoded by the codec and negotiated), then what our speaker sends: a KEEPALIVE, and either the
+ * NOTIFICATION for the peer's unknown message (read through the codec's frame parser) or the UPDATEs of the
+ * configured routes followed by the End-of-RIBs, in ExaBGP's order.
+ */
+export function speakerTranscript(neighbor: Neighbor, test: CiFile): SpeakerTranscript {
+  const facts = { localAddress: neighbor.localAddress === 'auto' ? undefined : neighbor.localAddress };
+  const ourOpen = openFor(neighbor, facts, { softwareVersion: EXABGP_TEST_SOFTWARE_VERSION });
+  const ourOpenBytes = encodeMessage(ourOpen);
+  const messages: Uint8Array[] = [ourOpenBytes];
+
+  // What the peer sends us: its OPEN, a KEEPALIVE, maybe a message of an unknown type.
+  const parser = new FrameParser();
+  parser.push(checkerOpen(ourOpenBytes, test.options));
+  let peerOpen: OpenMessage | undefined;
+  try {
+    const frame = parser.next();
+    const decoded = frame ? decodeMessage(frame.message) : undefined;
+    if (decoded?.type === 'open') peerOpen = decoded;
+  } catch (error) {
+    if (!(error instanceof BgpError)) throw error;
+    messages.push(encodeMessage(exabgpNotificationFor(error)));
+    return { messages, closedBy: `NOTIFICATION for the peer's OPEN: ${error.message}` };
+  }
+  if (peerOpen === undefined) return { messages, closedBy: 'the peer sent no OPEN' };
+  const negotiated = negotiate(ourOpen, peerOpen);
+  messages.push(CHECKER_KEEPALIVE.slice());
+
+  if (test.options.sendUnknownMessage) {
+    parser.setExtendedMessage(negotiated.extendedMessage);
+    parser.push(CHECKER_UNKNOWN_MESSAGE);
+    try {
+      for (const _ of parser.frames()) {
+        // a known type would be handled by the session; ExaBGP reads it before sending its routes
+      }
+    } catch (error) {
+      if (!(error instanceof BgpError)) throw error;
+      messages.push(encodeMessage(exabgpNotificationFor(error), negotiated.context));
+      return { messages, closedBy: `NOTIFICATION: ${error.message}` };
+    }
+  }
+
+  for (const message of initialMessagesFor(neighbor, negotiated, facts)) messages.push(message);
+  return { messages };
+}
+
+/** Run one `qa/encoding/*.ci` (or `qa/api/*.ci`) test against our speaker. */
+export function runEncodingTest(path: string, corpusRoot: string, load: ConfigurationLoader): TestResult {
+  const name = basename(path).replace(/\.ci$/, '');
+  const test = parseCi(readFileSync(path, 'utf8'), basename(path));
+  if (test.options.files.length === 0) return fail('encoding', name, 'no option:file: line');
+  let config: Configuration;
+  const file = join(corpusRoot, 'etc', 'exabgp', test.options.files[0]!);
+  try {
+    config = load(file);
+  } catch (error) {
+    return fail('encoding', name, `configuration does not parse: ${firstLine(error)}`);
+  }
+  const neighbor = config.neighbors[0];
+  if (neighbor === undefined) return fail('encoding', name, 'the configuration has no neighbor');
+  const unsupported = unsupportedRouteFamilies(neighbor);
+  if (unsupported.length > 0) return fail('encoding', name, `family ${unsupported.join(', ')} not supported`);
+
+  let transcript: SpeakerTranscript;
+  try {
+    transcript = speakerTranscript(neighbor, test);
+  } catch (error) {
+    if (error instanceof WireError || error instanceof RangeError) {
+      return fail('encoding', name, `our speaker cannot build its messages: ${firstLine(error)}`);
+    }
+    throw error;
+  }
+  return checkTranscript(name, test, transcript);
+}
+
+/** Feed what our speaker sent to ExaBGP's checker rules. */
+export function checkTranscript(name: string, test: CiFile, transcript: SpeakerTranscript): TestResult {
+  const checker = new Checker(test.records);
+  const [open, ...rest] = transcript.messages;
+  let matched = 0;
+  const offer = (message: Uint8Array): TestResult | undefined => {
+    const group = [...checker.currentGroup()];
+    const outcome = checker.offer(message);
+    if (!outcome.ok) {
+      const expected = outcome.expected.find((e) => e.kind === 'raw') ?? group.find((e) => e.kind === 'raw');
+      return fail('encoding', name, `message ${matched + 1}: ${outcome.reason}`, sideBySide(expected?.value, message));
+    }
+    if (outcome.matched) matched++;
+    for (const action of outcome.actions) {
+      if (action.kind === 'signal')
+        return fail('encoding', name, `the checker sends signal ${action.name}: not modelled`);
+    }
+    return undefined;
+  };
+  if (open === undefined) return fail('encoding', name, 'our speaker sent nothing');
+  if (test.options.inspectOpen) {
+    const result = offer(open);
+    if (result) return result;
+  } else {
+    for (const action of checker.initialActions()) {
+      if (action.kind === 'signal')
+        return fail('encoding', name, `the checker sends signal ${action.name}: not modelled`);
+    }
+  }
+  for (const message of rest) {
+    if (checker.completed()) break;
+    const result = offer(message);
+    if (result) return result;
+  }
+  if (!checker.completed()) {
+    const left = checker.remaining();
+    const next = left.find((e) => e.kind === 'raw');
+    const why = transcript.closedBy ? ` (${transcript.closedBy})` : '';
+    return fail(
+      'encoding',
+      name,
+      `no message for ${test.options.timeout}s: ${left.length} expectation(s) not matched${why}`,
+      next ? [`expected: ${describeMessage(next.value)}`] : undefined,
+    );
+  }
+  return pass('encoding', name, `${matched} message(s) matched`);
+}
+
+function firstLine(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.split('\n')[0] ?? text;
+}
+
+export { toHex };

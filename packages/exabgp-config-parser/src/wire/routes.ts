@@ -1,0 +1,128 @@
+import { type IpPrefix, ipv4Prefix, ipv6Prefix, parseIpv4, parseIpv6 } from 'bgp-codec';
+import type { Neighbor, Route } from '../model.js';
+import { familyKeyOf, familyText, neighborFamilies } from './families.js';
+import { localAddressOf, routerIdOf, type SessionFacts, WireError } from './open.js';
+
+/** A configured route ready for the wire: one prefix, its resolved next hop, its grouping key. */
+export interface OutgoingRoute {
+  readonly route: Route;
+  readonly afi: number;
+  readonly safi: number;
+  readonly prefix: IpPrefix;
+  /** the next hop with `self` resolved to the session's local address; undefined when none */
+  readonly nextHop: string | undefined;
+  /**
+   * ExaBGP's attribute index (AttributeCollection.index): the configured attributes and the next hop.
+   * Routes of the same family with the same key can share an UPDATE.
+   */
+  readonly attributeKey: string;
+}
+
+/** The families the wire layer builds routes for; other families are reported, not guessed. */
+export function routeFamilySupported(afi: number, safi: number): boolean {
+  return (afi === 1 || afi === 2) && (safi === 1 || safi === 2);
+}
+
+/** Routes of the neighbor that the wire layer cannot encode, by family name (for honest reporting). */
+export function unsupportedRouteFamilies(neighbor: Neighbor): string[] {
+  const out = new Set<string>();
+  for (const route of neighbor.routes) {
+    if (route.nlri.kind !== 'prefix' || !routeFamilySupported(route.family.afiCode, route.family.safiCode)) {
+      out.add(familyText(route.family.afiCode, route.family.safiCode));
+    } else if (route.nlri.labels !== undefined || route.nlri.rd !== undefined) {
+      out.add(familyText(route.family.afiCode, route.family.safiCode));
+    }
+  }
+  return [...out];
+}
+
+/**
+ * `next-hop self` (ExaBGP Neighbor.resolve_self / Session.ip_self): the local address when its family is the
+ * route's; for IPv4 routes over an IPv6 session, the router-id.
+ */
+export function resolveNextHop(
+  neighbor: Neighbor,
+  afi: number,
+  nextHop: string | undefined,
+  facts: SessionFacts = {},
+): string | undefined {
+  if (nextHop !== 'self') return nextHop;
+  const local = localAddressOf(neighbor, facts);
+  const localAfi = local === undefined ? 0 : local.includes(':') ? 2 : 1;
+  if (local !== undefined && localAfi === afi) return local;
+  if (afi === 1) return routerIdOf(neighbor, facts);
+  throw new WireError(
+    `next-hop self: the route (${afi === 2 ? 'ipv6' : `afi ${afi}`}) does not have the family of the session (${local ?? 'auto'})`,
+  );
+}
+
+/**
+ * The key of a route's configured attributes: what ExaBGP's attribute index distinguishes. ExaBGP builds it
+ * from its text form, attributes by type code and community lists sorted, so the order they were written in
+ * does not matter; a value written out that equals the default (`origin igp`) still counts as configured.
+ */
+export function attributeKeyOf(route: Route, nextHop: string | undefined): string {
+  const a = route.attributes;
+  const parts: string[] = [];
+  for (const key of Object.keys(a).sort()) {
+    const value = (a as Record<string, unknown>)[key];
+    if (value === undefined) continue;
+    let text: string;
+    if (key === 'communities') text = [...(value as number[])].sort((x, y) => x - y).join(' ');
+    else if (key === 'extendedCommunities') {
+      text = (value as { hex: string }[])
+        .map((c) => c.hex)
+        .sort()
+        .join(' ');
+    } else if (key === 'largeCommunities') {
+      text = [...new Set((value as number[][]).map((c) => c.map((n) => n.toString(16).padStart(8, '0')).join('')))]
+        .sort()
+        .join(' ');
+    } else text = JSON.stringify(value);
+    parts.push(`${key}=${text}`);
+  }
+  return `${parts.join(';')} next-hop ${nextHop ?? 'missing'}`;
+}
+
+function prefixOf(route: Route): IpPrefix {
+  const nlri = route.nlri;
+  if (nlri.kind !== 'prefix') throw new WireError(`route of kind ${nlri.kind} is not a prefix`);
+  return route.family.afiCode === 1
+    ? ipv4Prefix(parseIpv4(nlri.address), nlri.length, nlri.pathInformation)
+    : ipv6Prefix(parseIpv6(nlri.address), nlri.length, nlri.pathInformation);
+}
+
+/**
+ * The routes a neighbor announces when its session comes up, as ExaBGP's outgoing RIB receives them
+ * (Configuration `_init_neighbor`): `next-hop self` resolved, routes of families the neighbor does not
+ * advertise left out, an exact repeat of a route (same prefix, same attributes) kept once. `split` is
+ * already expanded by the parser (the model carries one route per more specific).
+ * Routes held back by a `watchdog` with `withdraw` are not announced.
+ */
+export function outgoingRoutes(neighbor: Neighbor, facts: SessionFacts = {}): OutgoingRoute[] {
+  const families = new Set(neighborFamilies(neighbor).map((f) => familyKeyOf(f.afi, f.safi)));
+  const out: OutgoingRoute[] = [];
+  const seen = new Set<string>();
+  for (const route of neighbor.routes) {
+    const afi = route.family.afiCode;
+    const safi = route.family.safiCode;
+    if (!families.has(familyKeyOf(afi, safi))) continue;
+    if (route.withdraw) continue;
+    if (route.nlri.kind !== 'prefix' || !routeFamilySupported(afi, safi)) {
+      throw new WireError(`family ${familyText(afi, safi)} not supported (route at line ${route.location.line})`);
+    }
+    const nextHop = resolveNextHop(neighbor, afi, route.nextHop, facts);
+    const attributeKey = attributeKeyOf(route, nextHop);
+    const prefix = prefixOf(route);
+    const identity = `${afi}/${safi} ${prefixText(prefix)} ${attributeKey}`;
+    if (seen.has(identity)) continue;
+    seen.add(identity);
+    out.push({ route, afi, safi, prefix, nextHop, attributeKey });
+  }
+  return out;
+}
+
+function prefixText(prefix: IpPrefix): string {
+  const address = prefix.afi === 1 ? String(prefix.address) : prefix.address.join('.');
+  return `${address}/${prefix.length}#${prefix.pathId ?? ''}`;
+}
