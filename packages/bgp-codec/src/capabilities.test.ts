@@ -11,6 +11,7 @@ import {
   findCapabilities,
   findCapability,
   multisessionCapabilities,
+  unsupportedCapabilityError,
 } from './capabilities.js';
 import { BgpError } from './errors.js';
 import { decodeOpen } from './open.js';
@@ -128,6 +129,11 @@ describe('capability helpers', () => {
       '830100',
       '830101',
     ]);
+  });
+
+  it('builds 2/7 Unsupported Capability with the missing capabilities as data (RFC 5492 §5)', () => {
+    const error = unsupportedCapabilityError([{ type: 'asn4', asn: 65001 }, { type: 'route-refresh' }]);
+    expect([error.code, error.subcode, toHex(error.data)]).toEqual([2, 7, '41040000fde90200']);
   });
 
   it('finds capabilities by type', () => {

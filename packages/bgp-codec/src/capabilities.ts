@@ -1,4 +1,4 @@
-import { BgpError, ErrorCode } from './errors.js';
+import { BgpError, ErrorCode, OpenSubcode } from './errors.js';
 import { ByteWriter } from './writer.js';
 
 /**
@@ -534,4 +534,22 @@ export function findCapabilities<T extends CapabilityType>(
   type: T,
 ): Extract<Capability, { type: T }>[] {
   return capabilities.filter((c): c is Extract<Capability, { type: T }> => c.type === type);
+}
+
+/**
+ * RFC 5492 §5: the NOTIFICATION 2/7 Unsupported Capability a speaker sends when the peer lacks capabilities
+ * it requires (a configuration decision, taken by the FSM). The data lists those capabilities, each encoded
+ * as in an OPEN: Code, Length, Value.
+ */
+export function unsupportedCapabilityError(required: readonly Capability[]): BgpError {
+  const writer = new ByteWriter(64);
+  for (const capability of required) encodeCapability(capability, writer);
+  const codes = required.map(capabilityCode).join(', ');
+  return new BgpError(
+    'unsupported-capability',
+    ErrorCode.OPEN_MESSAGE,
+    OpenSubcode.UNSUPPORTED_CAPABILITY,
+    writer.finish(),
+    `the peer lacks required capabilities ${codes}`,
+  );
 }
