@@ -1,0 +1,30 @@
+/*
+ * Established, quiet sessions on the reactor, as a BGP speaker holds them: each reads whatever arrives and
+ * sends a KEEPALIVE when its keepalive timer fires (RFC 4271 §4.4), on reactor timers.
+ */
+import { encodeKeepalive } from 'bgp-codec';
+import { type Connection, NOT_YET, type Reactor } from '../src/index.js';
+
+export function* quietSession(connection: Connection, reactor: Reactor, keepaliveMs: number): Generator<unknown, void> {
+  const keepalive = encodeKeepalive();
+  let due = false;
+  const timer = reactor.setTimer(keepaliveMs, () => {
+    due = true;
+  });
+  const reader = connection.reader();
+  try {
+    for (;;) {
+      let progressed = false;
+      if (reader.next().value !== NOT_YET) progressed = true;
+      if (due) {
+        due = false;
+        yield* connection.writer(keepalive);
+        timer.restart(keepaliveMs);
+        progressed = true;
+      }
+      yield progressed ? true : NOT_YET;
+    }
+  } finally {
+    timer.cancel();
+  }
+}
