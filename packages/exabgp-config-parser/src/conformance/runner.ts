@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { BgpError, decodeMessage, makeContext } from 'bgp-codec';
-import type { Configuration } from '../model.js';
+import { BgpError, type CodecContext, decodeMessage, type ExabgpNeighbor, exabgpJson, negotiate } from 'bgp-codec';
+import type { Configuration, Neighbor } from '../model.js';
+import { makeNeighbor } from '../wire/neighbor.js';
+import { capabilitiesFor, localAsOf, openFor } from '../wire/open.js';
 import { jsonExpectations, parseCi } from './ci.js';
-import { exabgpJsonPrinter, type JsonNeighbor } from './codec-json.js';
 import { type Corpus, readCorpus } from './corpus.js';
 import { runDecodingTest } from './decoding.js';
 import { type ConfigurationLoader, runEncodingTest } from './encoding.js';
@@ -34,16 +35,59 @@ export function runParsingTests(corpus: Corpus, load: ConfigurationLoader): Test
 /** The keys qa/bin/test_json drops at every depth before comparing. */
 const JSON_VOLATILE = ['time', 'host', 'pid', 'ppid', 'counter'];
 
-/** ExaBGP's neighbor block for a configuration (qa/bin/test_json uses the file's first neighbor). */
-export function jsonNeighbor(config: Configuration): JsonNeighbor | undefined {
-  const neighbor = config.neighbors[0];
-  if (neighbor === undefined) return undefined;
+/**
+ * The neighbor qa/bin/test_json decodes with: the configuration's first, or ExaBGP's default one when the
+ * file has none (127.0.0.1, router-id 10.0.0.2, AS 65533, every family).
+ */
+export function jsonTestNeighbor(config: Configuration | undefined): Neighbor {
+  return (
+    config?.neighbors[0] ??
+    makeNeighbor({
+      peerAddress: '127.0.0.1',
+      localAddress: '127.0.0.1',
+      routerId: '10.0.0.2',
+      localAs: 65533,
+      peerAs: 65533,
+      families: [],
+      familyBlock: false,
+    })
+  );
+}
+
+/** ExaBGP's neighbor block for a neighbor: addresses, AS numbers and router-id from its configuration. */
+export function jsonNeighbor(neighbor: Neighbor): ExabgpNeighbor {
   const local = neighbor.localAddress === 'auto' ? '127.0.0.1' : neighbor.localAddress;
   const routerId = neighbor.routerId ?? (local.includes(':') ? undefined : local);
   const localAs = neighbor.localAs === 'auto' ? 0 : neighbor.localAs;
   const peerAs = neighbor.peerAs === 'auto' ? 0 : neighbor.peerAs;
   const base = { localAddress: local, peerAddress: neighbor.peerAddress, localAs, peerAs };
   return routerId === undefined ? base : { ...base, routerId };
+}
+
+/**
+ * The context ExaBGP decodes a test's UPDATEs with (configuration/check.py `_negotiated`): the neighbor's own
+ * capabilities on both sides, ADD-PATH for every configured add-path family, the peer with the peer AS.
+ */
+export function decodeContextFor(neighbor: Neighbor): CodecContext {
+  const facts = { localAs: 65533, peerAs: 65533, localAddress: '127.0.0.1', routerId: '127.0.0.1' };
+  const ours = openFor(neighbor, facts);
+  let capabilities = capabilitiesFor(neighbor, facts);
+  if (neighbor.capabilities.addPath !== 0) {
+    const families = neighbor.addPath.map((a) => ({
+      afi: a.family.afiCode,
+      safi: a.family.safiCode,
+      sendReceive: neighbor.capabilities.addPath,
+    }));
+    capabilities = capabilities.map((c) => (c.type === 'add-path' ? { type: 'add-path', families } : c));
+  }
+  const peerAs = neighbor.peerAs === 'auto' ? localAsOf(neighbor, facts) : neighbor.peerAs;
+  const sent = { ...ours, capabilities };
+  const received = {
+    ...sent,
+    asn: peerAs,
+    capabilities: capabilities.map((c) => (c.type === 'asn4' ? { ...c, asn: peerAs } : c)),
+  };
+  return negotiate(sent, received).context;
 }
 
 function hexBytes(hex: string): Uint8Array {
@@ -63,23 +107,18 @@ export function runJsonChecks(path: string, corpusRoot: string, load: Configurat
   const name = basename(path).replace(/\.ci$/, '');
   const checks = jsonExpectations(test.records).filter((c) => c.tag !== 'jsv4');
   if (checks.length === 0) return [];
-  let neighbor: JsonNeighbor | undefined;
-  let asn4 = true;
+  let neighbor: ExabgpNeighbor;
+  let ctx: CodecContext;
   try {
     const file = test.options.files[0];
     if (file === undefined) throw new Error('no option:file: line');
-    const config = load(join(corpusRoot, 'etc', 'exabgp', file));
-    neighbor = jsonNeighbor(config);
-    asn4 = config.neighbors[0]?.capabilities.asn4 ?? true;
+    const configured = jsonTestNeighbor(load(join(corpusRoot, 'etc', 'exabgp', file)));
+    neighbor = jsonNeighbor(configured);
+    ctx = decodeContextFor(configured);
   } catch (error) {
     const text = error instanceof Error ? error.message : String(error);
-    return checks.map((c) => fail('json', `${name}:${c.step}@${c.line}`, `configuration does not parse: ${text}`));
+    return checks.map((c) => fail('json', `${name}:${c.step}@${c.line}`, `configuration does not load: ${text}`));
   }
-  if (neighbor === undefined) {
-    return checks.map((c) => fail('json', `${name}:${c.step}@${c.line}`, 'the configuration has no neighbor'));
-  }
-  const ctx = makeContext({ asn4, extendedMessage: true });
-  const exabgpJson = exabgpJsonPrinter();
   return checks.map((check) => {
     const id = `${name}:${check.step}@${check.line}`;
     let expected: Json;
@@ -88,11 +127,10 @@ export function runJsonChecks(path: string, corpusRoot: string, load: Configurat
     } catch {
       return fail('json', id, 'the expected JSON does not parse');
     }
-    if (exabgpJson === undefined) return fail('json', id, 'the codec has no ExaBGP JSON printer (exabgpJson)');
     let text: string;
     try {
       const message = decodeMessage(hexBytes(check.raw), ctx);
-      text = exabgpJson(message, { neighbor: neighbor!, direction: 'in', time: 0, host: 'localhost', pid: 0, ppid: 0 });
+      text = exabgpJson(message, { neighbor, direction: 'in', time: 0, host: 'localhost', pid: 0, ppid: 0 });
     } catch (error) {
       const what = error instanceof BgpError ? `BgpError ${error.code}/${error.subcode}` : 'error';
       return fail('json', id, `${what}: ${error instanceof Error ? error.message : String(error)}`);
