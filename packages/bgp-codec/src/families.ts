@@ -19,11 +19,16 @@ export interface AddressFamily {
   /** ExaBGP's name for the family, e.g. `ipv4 unicast`. */
   readonly name: string;
   /**
-   * RFC 4760 §3 Length of Next Hop Network Address values this family accepts. For IPv4 NLRI, 16 and 32
-   * are the RFC 8950 IPv6 next hop (global, global + link-local); for IPv6 NLRI 16 is a global address and
-   * 32 adds the link-local one (RFC 2545 §3).
+   * RFC 4760 §3 Length of Next Hop Network Address values the family's own next hop can have. For IPv6
+   * NLRI, 16 is a global address and 32 a global then a link-local one (RFC 2545 §3).
    */
   readonly nextHopLengths: readonly number[];
+  /**
+   * A next hop of another address family (RFC 8950: IPv6 next hop for IPv4 NLRI, 16 or 32 octets; ExaBGP's
+   * IPv4 next hop for IPv6 NLRI, 4 octets), accepted only when the context lists `afi/safi/nextHopAfi` in
+   * `extendedNextHop` (the Extended Next Hop Encoding capability, RFC 8950 §4).
+   */
+  readonly extendedNextHop?: { readonly afi: number; readonly lengths: readonly number[] };
   /**
    * Read the NLRI in `b[start, end)` into `out`. `addPath`: each NLRI starts with an RFC 7911 Path
    * Identifier. A syntax error throws BgpError 3/10 (RFC 7606 §5.3).
@@ -47,6 +52,18 @@ export function registerFamily(family: AddressFamily): void {
 /** The row for an AFI/SAFI, or undefined when the codec has no NLRI codec for it. */
 export function addressFamily(afi: number, safi: number): AddressFamily | undefined {
   return FAMILIES.get(key(afi, safi));
+}
+
+/** Whether an MP_REACH_NLRI next hop of `length` octets is acceptable for `family` in this session. */
+export function nextHopAcceptable(
+  family: AddressFamily,
+  length: number,
+  extendedNextHop: ReadonlySet<string>,
+): boolean {
+  if (family.nextHopLengths.includes(length)) return true;
+  const other = family.extendedNextHop;
+  if (!other?.lengths.includes(length)) return false;
+  return extendedNextHop.has(`${family.afi}/${family.safi}/${other.afi}`);
 }
 
 /** Every registered family, in registration order. */
@@ -85,7 +102,8 @@ registerFamily({
   afi: Afi.IPV4,
   safi: Safi.UNICAST,
   name: 'ipv4 unicast',
-  nextHopLengths: [4, 16, 32],
+  nextHopLengths: [4],
+  extendedNextHop: { afi: Afi.IPV6, lengths: [16, 32] },
   decode: decodeIpv4Prefixes,
   encode: writeIp,
 });
@@ -93,7 +111,8 @@ registerFamily({
   afi: Afi.IPV4,
   safi: Safi.MULTICAST,
   name: 'ipv4 multicast',
-  nextHopLengths: [4, 16, 32],
+  nextHopLengths: [4],
+  extendedNextHop: { afi: Afi.IPV6, lengths: [16, 32] },
   decode: decodeIpv4Prefixes,
   encode: writeIp,
 });
@@ -102,6 +121,7 @@ registerFamily({
   safi: Safi.UNICAST,
   name: 'ipv6 unicast',
   nextHopLengths: [16, 32],
+  extendedNextHop: { afi: Afi.IPV4, lengths: [4] },
   decode: decodeIpv6Prefixes,
   encode: writeIp,
 });
@@ -110,6 +130,7 @@ registerFamily({
   safi: Safi.MULTICAST,
   name: 'ipv6 multicast',
   nextHopLengths: [16, 32],
+  extendedNextHop: { afi: Afi.IPV4, lengths: [4] },
   decode: decodeIpv6Prefixes,
   encode: writeIp,
 });

@@ -66,6 +66,15 @@ function decodeIpv4Field(body: Uint8Array, start: number, end: number, addPath: 
   return out;
 }
 
+export interface DecodeUpdateOptions {
+  /**
+   * Keep an attribute with an unknown type code and the Optional bit clear as an unknown attribute instead of
+   * throwing 3/2 Unrecognized Well-known Attribute. For tools that print what was received (ExaBGP's decoder
+   * does this, and ExaBGP sends such attributes when configured to); a session must not set it.
+   */
+  readonly acceptUnrecognizedWellKnown?: boolean;
+}
+
 /**
  * Decode an UPDATE body (the message after its 19-byte header).
  *
@@ -74,7 +83,7 @@ function decodeIpv4Field(body: Uint8Array, start: number, end: number, addPath: 
  * strongest of them is `outcome` (GoBGP's severity ladder). Never throws anything else; every loop advances
  * by at least one octet; nothing allocated is larger than the message.
  */
-export function decodeUpdate(body: Uint8Array, ctx: CodecContext): UpdateMessage {
+export function decodeUpdate(body: Uint8Array, ctx: CodecContext, options?: DecodeUpdateOptions): UpdateMessage {
   const length = body.length;
   // RFC 4271 §6.3: "If the Withdrawn Routes Length or Total Attribute Length is too large (i.e., if Withdrawn
   // Routes Length + Total Attribute Length + 23 exceeds the message Length), then the Error Subcode MUST be set
@@ -174,7 +183,7 @@ export function decodeUpdate(body: Uint8Array, ctx: CodecContext): UpdateMessage
       // RFC 4271 §6.3: "If any of the well-known mandatory attributes are not recognized, then the Error
       // Subcode MUST be set to Unrecognized Well-known Attribute. The Data field MUST contain the unrecognized
       // attribute (type, length, and value)." Unrecognized optional attributes are kept (RFC 4271 §5).
-      if (row === undefined && !(flags & AttributeFlag.OPTIONAL)) {
+      if (row === undefined && !(flags & AttributeFlag.OPTIONAL) && !options?.acceptUnrecognizedWellKnown) {
         throw updateError(
           UpdateSubcode.UNRECOGNIZED_WELL_KNOWN_ATTRIBUTE,
           `unrecognized well-known attribute ${code}`,

@@ -1,7 +1,7 @@
 import type { CodecContext } from '../context.js';
 import { familyKey } from '../context.js';
 import { BgpError, UpdateSubcode } from '../errors.js';
-import { addressFamily, type Nlri } from '../families.js';
+import { addressFamily, type Nlri, nextHopAcceptable } from '../families.js';
 import { type AttributeRow, malformed, readU16 } from './types.js';
 
 /**
@@ -72,7 +72,7 @@ export const MP_REACH_NLRI: AttributeRow<MpReachNlriAttribute> = {
     if (nextHopEnd + 1 > end)
       throw malformed(UpdateSubcode.OPTIONAL_ATTRIBUTE_ERROR, 'MP_REACH_NLRI next hop overruns');
     const family = addressFamily(afi, safi);
-    if (family && !family.nextHopLengths.includes(nextHopLength)) {
+    if (family && !nextHopAcceptable(family, nextHopLength, ctx.extendedNextHop)) {
       throw malformed(
         UpdateSubcode.OPTIONAL_ATTRIBUTE_ERROR,
         `MP_REACH_NLRI ${family.name} next hop of ${nextHopLength} octets`,
