@@ -236,6 +236,8 @@ class ConfigurationParser {
   private readonly templates = new Map<string, Draft>();
   private readonly neighbors: Draft[] = [];
   private apiCounter = 0;
+  /** every `processes [ NAME ]` written, checked against the process blocks once the file is read */
+  private readonly processUses: { token: Token; name: string }[] = [];
 
   constructor(source: string, file: string) {
     this.lexer = new Lexer(source, file);
@@ -842,7 +844,10 @@ class ConfigurationParser {
         name: where,
         leaves: {
           processes: (w) => {
-            for (const token of this.nameList(w, 'process names')) api.processes.push(token.text);
+            for (const token of this.nameList(w, 'process names')) {
+              api.processes.push(token.text);
+              this.processUses.push({ token, name: token.text });
+            }
             w.end();
           },
           'processes-match': (w) => {
@@ -2100,6 +2105,23 @@ class ConfigurationParser {
     }
     let routerId = setting<string>('router-id');
     if (routerId === undefined && localAddress !== 'auto' && !localAddress.includes(':')) routerId = localAddress;
+    // bgp/neighbor/session.py `missing`
+    if (setting<number>('listen') !== undefined && localAddress === 'auto') {
+      throw this.lexer.error(
+        where,
+        `incomplete neighbor ${draft.name}, missing local-address`,
+        "'local-address IP;' (needed with listen)",
+      );
+    }
+    if (routerId === undefined) {
+      throw this.lexer.error(
+        where,
+        `incomplete neighbor ${draft.name}, missing router-id`,
+        localAddress === 'auto'
+          ? "'router-id IPV4;' (local-address is auto)"
+          : "'router-id IPV4;' (local-address is IPv6)",
+      );
+    }
 
     const addPathMode = (capability<number>('add-path') ?? 0) as 0 | 1 | 2 | 3;
     const configured = families;
@@ -2120,10 +2142,12 @@ class ConfigurationParser {
           )
         : [];
 
+    // bgp/neighbor/neighbor.py `infer`: a restart time of 0 means the hold time
+    const gracefulRestart = capability<number | false>('graceful-restart') ?? false;
     const capabilities: Capabilities = {
       asn4: capability<boolean>('asn4') ?? true,
       routeRefresh: capability<boolean>('route-refresh') ?? false,
-      gracefulRestart: capability<number | false>('graceful-restart') ?? false,
+      gracefulRestart: gracefulRestart === 0 ? (setting<number>('hold-time') ?? 180) : gracefulRestart,
       addPath: addPathMode,
       multiSession: capability<boolean>('multi-session') ?? false,
       operational: capability<boolean>('operational') ?? false,
@@ -2210,7 +2234,11 @@ class ConfigurationParser {
       const value = setting<unknown>(key);
       if (value !== undefined) target[field] = value;
     }
-    if (routerId !== undefined) neighbor.routerId = routerId;
+    neighbor.routerId = routerId;
+    // session.py `infer`: the MD5 address defaults to the local address
+    if (neighbor.md5Password !== undefined && neighbor.md5Ip === undefined && localAddress !== 'auto') {
+      neighbor.md5Ip = localAddress;
+    }
     if (tcpAo !== undefined) neighbor.tcpAo = tcpAo;
     return neighbor;
   }
@@ -2222,10 +2250,11 @@ class ConfigurationParser {
         for (const name of api.processes) {
           if (!this.processNames.has(name)) {
             const guess = suggest(name, [...this.processNames.keys()]);
+            const use = this.processUses.find((u) => u.name === name)!;
             throw new ConfigError(
               this.file,
               this.lexer.source,
-              { line: neighbor.location.line, column: neighbor.location.column, length: 8 },
+              use.token,
               `an api of neighbor ${neighbor.peerAddress} uses process '${name}', which is not defined`,
               {
                 expected:

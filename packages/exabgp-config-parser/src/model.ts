@@ -82,7 +82,10 @@ export interface Neighbor {
   localLinkLocal?: string;
   /** `source-interface NAME;` */
   sourceInterface?: string;
-  /** `router-id IPV4;` - when absent, ExaBGP uses local-address if it is IPv4 (undefined when it cannot) */
+  /**
+   * `router-id IPV4;` - when absent, local-address if it is IPv4. The parser always sets it (ExaBGP refuses a
+   * neighbor with neither); it stays optional for neighbors built by code.
+   */
   routerId?: string;
   /** `local-as ASN|auto;` (asdot `1.10` is converted to 65546) */
   localAs: number | 'auto';
@@ -108,7 +111,7 @@ export interface Neighbor {
   md5Password?: string;
   /** `md5-base64 true|false;` the password is base64 (default false) */
   md5Base64: boolean;
-  /** `md5-ip IP;` */
+  /** `md5-ip IP;` (defaults to local-address when an md5-password is set) */
   md5Ip?: string;
   /** `tcp-ao { keyid N; algorithm NAME; password SECRET; base64 BOOL; }` (RFC 5925) */
   tcpAo?: TcpAo;
@@ -193,7 +196,10 @@ export interface Capabilities {
   asn4: boolean;
   /** `route-refresh BOOL;` default false (capabilities 2 and 70) */
   routeRefresh: boolean;
-  /** `graceful-restart [SECONDS|BOOL];` false = not advertised; a number = restart time (0 = use hold-time) */
+  /**
+   * `graceful-restart [SECONDS|BOOL];` false = not advertised; a number = the restart time (a configured 0,
+   * or the keyword alone, means the hold time, already substituted here as ExaBGP does)
+   */
   gracefulRestart: false | number;
   /** `add-path disable|receive|send|send/receive;` 0 disabled, 1 receive, 2 send, 3 both (RFC 7911) */
   addPath: 0 | 1 | 2 | 3;
