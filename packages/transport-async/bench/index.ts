@@ -7,19 +7,18 @@
  * Every size also reads env BENCH_<NAME> (BENCH_UPDATES=100000). Figures are printed, never asserted.
  */
 import { MessageType } from 'bgp-codec';
-import { type Connection, connect, listen } from '../src/index.js';
+import { type Connection, listen } from '../src/index.js';
 import {
-  CpuWindow,
   flag,
   forkPeer,
   formatBytes,
   formatCount,
-  memoryAfterGc,
+  formatSpread,
   openFileLimit,
   option,
   selected,
+  spread,
 } from './measure.js';
-import { quietSession } from './sessions.js';
 import { checkRouteUpdate, FRAME_SIZE } from './workload.js';
 
 const quick = flag('quick');
@@ -63,31 +62,30 @@ async function stream(kind: StreamKind, count: number, perWrite: number) {
   return { seconds, perSecond: count / seconds, bytes: connection.stats.bytesIn, cpuPercent, sent };
 }
 
-async function holdSessions(sessions: number, keepaliveMs: number) {
-  const peer = forkPeer(PEER, ['hold', HOST, '0', '0', String(keepaliveMs)]);
-  const { port } = await peer.next<{ type: string; port: number }>('listening');
-  const connections: Connection[] = [];
-  const running: Promise<void>[] = [];
-  // Connect in waves so the peer's accept queue never overflows.
-  for (let i = 0; i < sessions; i += 100) {
-    const wave = Math.min(100, sessions - i);
-    const made = await Promise.all(
-      Array.from({ length: wave }, () => connect({ host: HOST, port, timeoutMs: 30_000 })),
-    );
-    for (const connection of made) {
-      connections.push(connection);
-      running.push(quietSession(connection, keepaliveMs));
-    }
+/** A process accepting quiet sessions, and one process per measurement opening them (a fresh process each). */
+async function withSessionHolder<T>(keepaliveMs: number, work: (port: number) => Promise<T>): Promise<T> {
+  const holder = forkPeer(PEER, ['hold', HOST, '0', '0', String(keepaliveMs)]);
+  try {
+    const { port } = await holder.next<{ type: string; port: number }>('listening');
+    return await work(port);
+  } finally {
+    holder.send({ type: 'stop' });
+    await holder.stop();
   }
-  return {
-    connections,
-    stop: async () => {
-      for (const connection of connections) connection.abort();
-      await Promise.all(running);
-      peer.send({ type: 'stop' });
-      await peer.stop();
-    },
-  };
+}
+
+async function measureSessions<T extends { type: string }>(
+  port: number,
+  sessions: number,
+  keepaliveMs: number,
+  measure: 'idle' | 'memory',
+  seconds = 0,
+): Promise<T> {
+  const args = ['client-sessions', HOST, String(port), String(sessions), String(keepaliveMs), measure, String(seconds)];
+  const client = forkPeer(PEER, args);
+  const result = await client.next<T>(measure);
+  await client.stop(30_000);
+  return result;
 }
 
 const lines: string[] = [];
@@ -98,82 +96,85 @@ function print(line: string): void {
 
 print(`transport-async benchmarks (Node ${process.version}, ${quick ? 'quick sizes' : 'full sizes'})`);
 
+const repeat = option('repeat', quick ? 1 : 3);
+
+/** Run a stream scenario `repeat` times (the machine is shared: print the median and the range). */
+async function repeated(kind: StreamKind, count: number, perWrite: number) {
+  const runs: Awaited<ReturnType<typeof stream>>[] = [];
+  for (let i = 0; i < repeat; i++) runs.push(await stream(kind, count, perWrite));
+  const cpu = spread(runs.map((r) => r.cpuPercent)).median;
+  const senderCpu = spread(runs.map((r) => r.sent.cpuPercent ?? 0)).median;
+  return { runs, rates: runs.map((r) => r.perSecond), cpu, senderCpu };
+}
+
 if (selected('updates')) {
   const count = option('updates', quick ? 200_000 : 2_000_000);
   const perPass = option('per-pass', 25);
-  const r = await stream('updates', count, perPass);
+  const r = await repeated('updates', count, perPass);
   print(
-    `one-route UPDATEs end to end (writeUpdate, send, frame, decodeUpdate + check): ${formatCount(count)} in ` +
-      `${r.seconds.toFixed(2)} s = ${formatCount(r.perSecond)} messages/s (sender: bursts of ${perPass}, ` +
-      `CPU ${r.sent.cpuPercent?.toFixed(0)}% of a core; receiver: one await per message, ` +
-      `CPU ${r.cpuPercent.toFixed(0)}%)`,
+    `one-route UPDATEs end to end (writeUpdate, send, frame, decodeUpdate + check), ${formatCount(count)} per run: ` +
+      `${formatSpread(r.rates)} messages/s (sender: bursts of ${perPass}, CPU ${r.senderCpu.toFixed(0)}% of a core; receiver: one await per message, CPU ${r.cpu.toFixed(0)}%)`,
   );
-  const framed = await stream('encoded', count, perPass);
+  const framed = await repeated('encoded', count, perPass);
   print(
     `one-route UPDATEs, transport only (pre-encoded bursts of ${perPass}, framed, not decoded): ` +
-      `${formatCount(framed.perSecond)} messages/s (receiver CPU ${framed.cpuPercent.toFixed(0)}%)`,
+      `${formatSpread(framed.rates)} messages/s (receiver CPU ${framed.cpu.toFixed(0)}%)`,
   );
 }
 
 if (selected('frames')) {
   const count = option('frames', quick ? 50_000 : 500_000);
-  const r = await stream('frames', count, 16);
+  const r = await repeated('frames', count, 16);
+  const megabytes = r.runs.map((run) => run.bytes / run.seconds / 1e6);
   print(
-    `4096-byte messages framed: ${formatCount(count)} (${formatBytes(r.bytes)}) in ${r.seconds.toFixed(2)} s = ` +
-      `${(r.bytes / r.seconds / 1e6).toFixed(0)} MB/s (${formatCount(r.perSecond)} messages/s, bursts of 16; ` +
-      `receiver CPU ${r.cpuPercent.toFixed(0)}%)`,
+    `4096-byte messages framed, ${formatCount(count)} (${formatBytes(count * FRAME_SIZE)}) per run: ` +
+      `${formatSpread(megabytes)} MB/s (bursts of 16; receiver CPU ${r.cpu.toFixed(0)}%)`,
   );
 }
 
-const limit = openFileLimit();
-
-/** CPU of this process over `seconds` doing nothing but what is already set up, after a full collection. */
-async function idleWindow(seconds: number) {
-  await memoryAfterGc();
-  const cpu = new CpuWindow();
-  await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
-  return { percent: cpu.percentOfCore(), used: cpu.cpuMicros() };
+interface IdleResult {
+  type: string;
+  percent: number;
+  user: number;
+  system: number;
+  turns?: number;
 }
 
 if (selected('idle')) {
   const sessions = option('idle-sessions', 100);
   const seconds = option('idle-seconds', quick ? 3 : 10);
   const keepaliveMs = option('keepalive-ms', 30_000);
-  // The same process with nothing open: what the runtime itself costs (V8 background work, IPC channel).
-  const control = await idleWindow(seconds);
-  const held = await holdSessions(sessions, keepaliveMs);
-  await new Promise((resolve) => setTimeout(resolve, 1000));
-  const idle = await idleWindow(seconds);
+  const [control, idle] = await withSessionHolder(keepaliveMs, async (port) => [
+    // The same kind of process with no session: what the runtime itself costs (V8 background work, IPC).
+    await measureSessions<IdleResult>(port, 0, keepaliveMs, 'idle', seconds),
+    await measureSessions<IdleResult>(port, sessions, keepaliveMs, 'idle', seconds),
+  ]);
   print(
     `idle: ${sessions} established sessions (keepalive every ${keepaliveMs / 1000} s) for ${seconds} s: ` +
-      `${idle.percent.toFixed(3)}% of one core (user ${formatCount(idle.used.user)} µs, system ` +
-      `${formatCount(idle.used.system)} µs); the same process ` +
-      `with no session: ${control.percent.toFixed(3)}%`,
+      `${idle?.percent.toFixed(3)}% of one core (user ${formatCount(idle?.user ?? 0)} µs, system ` +
+      `${formatCount(idle?.system ?? 0)} µs; the same process with no session: ${control?.percent.toFixed(3)}%)`,
   );
-  await held.stop();
 }
+
+const limit = openFileLimit();
 
 if (selected('memory')) {
   let sessions = option('sessions', quick ? 200 : 1000);
-  // Each session is one descriptor here and one in the peer process, plus a few for the runtime.
+  // Each session is one descriptor in the measured process and one in the holder, plus a few for the runtime.
   if (sessions + 64 > limit) {
     const capped = Math.max(1, limit - 64);
     print(`open-file limit is ${limit} (ulimit -n): memory scenario capped from ${sessions} to ${capped} sessions`);
     sessions = capped;
   }
-  // Warm up first (code compiled, pools allocated), so the difference is the sessions' own memory.
-  const warmup = await holdSessions(Math.min(100, sessions), 30_000);
-  await warmup.stop();
-  const before = await memoryAfterGc();
-  const held = await holdSessions(sessions, 30_000);
-  await new Promise((resolve) => setTimeout(resolve, 500));
-  const after = await memoryAfterGc();
-  print(
-    `memory per session at ${formatCount(sessions)} concurrent sessions: RSS ${formatBytes((after.rss - before.rss) / sessions)}, ` +
-      `JS heap ${formatBytes((after.heapUsed - before.heapUsed) / sessions)}, buffers ` +
-      `${formatBytes((after.external - before.external) / sessions)} (open-file limit ${limit})`,
+  type Sample = { rss: number; heapUsed: number; external: number };
+  const result = await withSessionHolder(30_000, (port) =>
+    measureSessions<{ type: string; before: Sample; after: Sample }>(port, sessions, 30_000, 'memory'),
   );
-  await held.stop();
+  const per = (key: keyof Sample) => formatBytes((result.after[key] - result.before[key]) / sessions);
+  print(
+    `memory per session at ${formatCount(sessions)} concurrent sessions: RSS ${per('rss')}, JS heap ` +
+      `${per('heapUsed')}, buffers ${per('external')} (open-file limit ${limit})`,
+  );
 }
 
 process.exit(0);

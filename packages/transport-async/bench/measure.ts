@@ -155,3 +155,31 @@ export function formatBytes(n: number): string {
   if (Math.abs(n) >= 1024) return `${(n / 1024).toFixed(1)} KiB`;
   return `${Math.round(n)} B`;
 }
+
+/** Median and range of repeated measurements. */
+export function spread(values: readonly number[]): { median: number; min: number; max: number } {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  const median =
+    sorted.length % 2 === 1
+      ? (sorted[middle] as number)
+      : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+  return { median, min: sorted[0] ?? Number.NaN, max: sorted[sorted.length - 1] ?? Number.NaN };
+}
+
+/** `median (min–max, n runs)` */
+export function formatSpread(values: readonly number[], format: (n: number) => string = formatCount): string {
+  const { median, min, max } = spread(values);
+  return values.length === 1
+    ? format(median)
+    : `${format(median)} (${format(min)}–${format(max)}, ${values.length} runs)`;
+}
+
+/** CPU of this process over `seconds` doing nothing but what is already set up, after a full collection. */
+export async function idleWindow(seconds: number): Promise<{ percent: number; user: number; system: number }> {
+  await memoryAfterGc();
+  const cpu = new CpuWindow();
+  await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+  const used = cpu.cpuMicros();
+  return { percent: cpu.percentOfCore(), user: used.user, system: used.system };
+}

@@ -1,14 +1,26 @@
 /*
- * The other end of a benchmark connection, in its own process: `send-updates`, `send-frames` or `hold`.
- * Reports to the parent over IPC.
+ * One end of a benchmark, in its own process: `send-updates`, `send-encoded`, `send-frames` (senders),
+ * `hold` (accepts quiet sessions), `client-sessions` (opens quiet sessions and measures their idle CPU or
+ * their memory in a fresh process, untouched by earlier scenarios). Reports to the parent over IPC.
+ *
+ * Arguments: role host port count perPass [measure seconds]; for `hold` and `client-sessions`, perPass
+ * is the keepalive interval in milliseconds.
  */
 import { ByteWriter } from 'bgp-codec';
 import { type Connection, connect, type Listener, listen, NOT_YET, Reactor } from '../src/index.js';
-import { CpuWindow, fromParent, report } from './measure.js';
-import { quietSession } from './sessions.js';
+import { CpuWindow, fromParent, idleWindow, memoryAfterGc, report } from './measure.js';
+import { openQuietSessions, quietSession } from './sessions.js';
 import { bigMessage, encodedUpdates, repeated, writeRouteUpdates } from './workload.js';
 
-const [role = '', host = '127.0.0.1', portText = '0', countText = '0', perPassText = '25'] = process.argv.slice(2);
+const [
+  role = '',
+  host = '127.0.0.1',
+  portText = '0',
+  countText = '0',
+  perPassText = '25',
+  measure = '',
+  secondsText = '0',
+] = process.argv.slice(2);
 const port = Number(portText);
 const count = Number(countText);
 const perPass = Number(perPassText);
@@ -92,7 +104,33 @@ async function hold(): Promise<void> {
   process.exit(0);
 }
 
+async function clientSessions(): Promise<void> {
+  const keepaliveMs = perPass;
+  const reactor = new Reactor();
+  if (measure === 'memory') {
+    // Warm up (code compiled, pools allocated), so the difference is the sessions' own memory.
+    for (const connection of await openQuietSessions(reactor, host, port, Math.min(100, count), keepaliveMs)) {
+      connection.abort();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  const before = await memoryAfterGc();
+  const connections = await openQuietSessions(reactor, host, port, count, keepaliveMs);
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  if (measure === 'idle') {
+    const turns = reactor.stats.turns;
+    const idle = await idleWindow(Number(secondsText));
+    report({ type: 'idle', ...idle, turns: reactor.stats.turns - turns, sessions: connections.length });
+  } else {
+    const after = await memoryAfterGc();
+    report({ type: 'memory', before, after, sessions: connections.length });
+  }
+  reactor.stop();
+  for (const connection of connections) connection.abort();
+}
+
 const roles: Record<string, () => Promise<void>> = {
+  'client-sessions': clientSessions,
   'send-updates': sendUpdates,
   'send-frames': sendFrames,
   'send-encoded': sendFrames,

@@ -3,7 +3,7 @@
  * sends a KEEPALIVE when its keepalive timer fires (RFC 4271 §4.4), on reactor timers.
  */
 import { encodeKeepalive } from 'bgp-codec';
-import { type Connection, NOT_YET, type Reactor } from '../src/index.js';
+import { type Connection, connect, NOT_YET, type Reactor } from '../src/index.js';
 
 export function* quietSession(connection: Connection, reactor: Reactor, keepaliveMs: number): Generator<unknown, void> {
   const keepalive = encodeKeepalive();
@@ -27,4 +27,26 @@ export function* quietSession(connection: Connection, reactor: Reactor, keepaliv
   } finally {
     timer.cancel();
   }
+}
+
+/** Open `count` quiet sessions to host:port, in waves of 100 so the peer's accept queue never overflows. */
+export async function openQuietSessions(
+  reactor: Reactor,
+  host: string,
+  port: number,
+  count: number,
+  keepaliveMs: number,
+): Promise<Connection[]> {
+  const connections: Connection[] = [];
+  for (let i = 0; i < count; i += 100) {
+    const wave = Math.min(100, count - i);
+    const made = await Promise.all(
+      Array.from({ length: wave }, () => reactor.run(connect({ host, port, timeoutMs: 30_000 }, reactor))),
+    );
+    for (const connection of made) {
+      connections.push(connection);
+      reactor.spawn(quietSession(connection, reactor, keepaliveMs), 'session');
+    }
+  }
+  return connections;
 }
