@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   Cancelled,
   type Connection,
+  ConnectionClosed,
   ConnectionLost,
   ConnectRefused,
   connect,
@@ -245,6 +246,43 @@ describe('transport-async contract', () => {
     expect(maxBuffered).toBeLessThan(512 * 1024);
     expect(maxPending).toBeLessThan(512 * 1024);
     expect(written * update.length).toBeGreaterThan(maxBuffered + maxPending);
+  });
+
+  it("binds the local address it is given (RFC 4271 §8.2.1: the session's source address)", async () => {
+    const listener = await listen({ host: '127.0.0.1', port: 0 });
+    cleanups.push(() => listener.close());
+    const accepting = listener.accept();
+    const client = await connect({ host: '127.0.0.1', port: listener.port, localAddress: '127.0.0.2' });
+    const server = await accepting;
+    cleanups.push(() => client.abort());
+    cleanups.push(() => server.abort());
+    expect(client.localAddress).toBe('127.0.0.2');
+    expect(server.remoteAddress).toBe('127.0.0.2');
+    expect(server.remotePort).toBe(client.localPort);
+  });
+
+  it('refuses writes after close() with ConnectionClosed', async () => {
+    const { client } = await establish('127.0.0.1');
+    void client.close();
+    await expect(client.writeMessage(keepalive())).rejects.toBeInstanceOf(ConnectionClosed);
+  });
+
+  it('rejects a read whose signal is already aborted with Cancelled, and reads on afterwards', async () => {
+    const { client, server } = await establish('127.0.0.1');
+    await expect(client.readMessage({ signal: AbortSignal.abort() })).rejects.toBeInstanceOf(Cancelled);
+    await server.writeMessage(keepalive());
+    expect((await client.readMessage()).type).toBe(MessageType.KEEPALIVE);
+  });
+
+  it('hands out every message through messages() (for await)', async () => {
+    const { client, server } = await establish('127.0.0.1');
+    await server.writeMessages([sequencedUpdate(1), sequencedUpdate(2), keepalive()]);
+    const seen: number[] = [];
+    for await (const frame of client.messages()) {
+      seen.push(frame.type);
+      if (seen.length === 3) break;
+    }
+    expect(seen).toEqual([MessageType.UPDATE, MessageType.UPDATE, MessageType.KEEPALIVE]);
   });
 
   it('has exactly one reader per connection: a second concurrent read rejects with ReaderBusy', async () => {

@@ -3,6 +3,7 @@ import { ErrorCode, type Frame, HeaderSubcode, MessageType } from 'bgp-codec';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   type Connection,
+  ConnectionClosed,
   ConnectionLost,
   ConnectRefused,
   connect,
@@ -287,6 +288,28 @@ describe('transport-sync contract', () => {
     expect(maxBuffered).toBeLessThan(512 * 1024);
     expect(maxPending).toBeLessThan(512 * 1024);
     expect(written * update.length).toBeGreaterThan(maxBuffered + maxPending);
+  });
+
+  it("binds the local address it is given (RFC 4271 §8.2.1: the session's source address)", async () => {
+    const reactor = newReactor();
+    const listener = await reactor.run(listen({ host: '127.0.0.1', port: 0 }, reactor));
+    cleanups.push(() => listener.close());
+    const accepting = reactor.run(acceptOne(listener));
+    const client = await reactor.run(
+      connect({ host: '127.0.0.1', port: listener.port, localAddress: '127.0.0.2' }, reactor),
+    );
+    const server = await accepting;
+    cleanups.push(() => client.abort());
+    cleanups.push(() => server.abort());
+    expect(client.localAddress).toBe('127.0.0.2');
+    expect(server.remoteAddress).toBe('127.0.0.2');
+    expect(server.remotePort).toBe(client.localPort);
+  });
+
+  it('refuses writes after close() with ConnectionClosed', async () => {
+    const { client } = await establish('127.0.0.1');
+    client.close();
+    expect(() => client.write(keepalive())).toThrow(ConnectionClosed);
   });
 
   it('has exactly one reader per connection', async () => {
