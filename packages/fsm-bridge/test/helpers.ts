@@ -1,5 +1,7 @@
+import { encodeKeepalive, MessageType } from 'bgp-codec';
 import type { DriverName } from '../src/driver.js';
-import type { SessionConfig } from '../src/session.js';
+import { type Session, type SessionConfig, type SessionOptions, startSession } from '../src/session.js';
+import { type PeerConnection, PeerListener, peerOpen } from './peer.js';
 
 export const DRIVERS: readonly DriverName[] = ['sync', 'bridge-polling', 'bridge-effect', 'async'];
 
@@ -20,19 +22,39 @@ export function localConfig(overrides: Partial<SessionConfig> = {}): SessionConf
   };
 }
 
-/** Runs clean-ups registered during a test, last first, whatever happened. */
+/**
+ * Clean-ups of one test, run when it finishes whatever happened. Built from the test context's own
+ * onTestFinished: the global one cannot tell concurrent tests apart.
+ */
 export class Cleanup {
-  private readonly steps: Array<() => unknown> = [];
+  constructor(private readonly onTestFinished: (fn: () => Promise<void>) => void) {}
   add(step: () => unknown): void {
-    this.steps.push(step);
-  }
-  async run(): Promise<void> {
-    for (const step of this.steps.splice(0).reverse()) {
+    this.onTestFinished(async () => {
       try {
         await step();
       } catch {
         // Teardown of something that already failed.
       }
-    }
+    });
   }
+}
+
+/** Our session connects to a scripted peer, which answers OPEN and KEEPALIVE: Established on both sides. */
+export async function establishWithPeer(
+  cleanup: Cleanup,
+  overrides: Partial<SessionConfig>,
+  options: SessionOptions,
+  open: Uint8Array = peerOpen(),
+): Promise<{ session: Session; peer: PeerListener; c: PeerConnection }> {
+  const peer = await PeerListener.open();
+  cleanup.add(() => peer.close());
+  const session = await startSession(localConfig({ peerPort: peer.port, ...overrides }), options);
+  cleanup.add(() => session.destroy());
+  const c = await peer.accept();
+  await c.expect(MessageType.OPEN);
+  c.send(open);
+  await c.expect(MessageType.KEEPALIVE);
+  c.send(encodeKeepalive());
+  await session.established();
+  return { session, peer, c };
 }

@@ -10,13 +10,10 @@ import {
   MessageType,
   notification,
 } from 'bgp-codec';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { type Session, startSession } from '../src/session.js';
 import { Cleanup, DRIVERS, localConfig } from './helpers.js';
 import { connectPeer, PeerListener, peerOpen, routeIndex, routeUpdate } from './peer.js';
-
-const cleanup = new Cleanup();
-afterEach(() => cleanup.run());
 
 /** What the scripted peer received from each driver, message by message, as hex. */
 const sequences = new Map<string, string[]>();
@@ -30,7 +27,10 @@ async function nextUpdate(session: Session) {
 }
 
 describe.each(DRIVERS)('driver %s over loopback', (driver) => {
-  it('establishes actively with a scripted peer and exchanges OPEN, KEEPALIVE, UPDATE, ROUTE-REFRESH, NOTIFICATION', async () => {
+  it('establishes actively with a scripted peer and exchanges OPEN, KEEPALIVE, UPDATE, ROUTE-REFRESH, NOTIFICATION', async ({
+    onTestFinished,
+  }) => {
+    const cleanup = new Cleanup(onTestFinished);
     const peer = await PeerListener.open();
     cleanup.add(() => peer.close());
     const refreshes: number[][] = [];
@@ -88,7 +88,8 @@ describe.each(DRIVERS)('driver %s over loopback', (driver) => {
     );
   });
 
-  it('accepts the peer passively and receives a NOTIFICATION from it', async () => {
+  it('accepts the peer passively and receives a NOTIFICATION from it', async ({ onTestFinished }) => {
+    const cleanup = new Cleanup(onTestFinished);
     const session = await startSession(localConfig({ passive: true, peerPort: 1 }), { driver });
     cleanup.add(() => session.destroy());
     expect(session.state).toBe('Active');
@@ -125,7 +126,8 @@ describe('every driver against the same scripted peer', () => {
 describe.each(DRIVERS.flatMap((a) => DRIVERS.map((b) => [a, b] as const)))(
   'our %s session to our %s session',
   (a, b) => {
-    it('establishes, exchanges UPDATEs both ways and ends with Cease', async () => {
+    it('establishes, exchanges UPDATEs both ways and ends with Cease', async ({ onTestFinished }) => {
+      const cleanup = new Cleanup(onTestFinished);
       const passive = await startSession(
         localConfig({ localAs: 65002, peerAs: 65001, routerId: '10.0.0.2', passive: true, peerPort: 1 }),
         { driver: b },

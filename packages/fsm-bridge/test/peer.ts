@@ -111,9 +111,12 @@ export class PeerListener {
     });
   }
 
-  static async open(host = '127.0.0.1'): Promise<PeerListener> {
+  static async open(host = '127.0.0.1', port = 0): Promise<PeerListener> {
     const server = net.createServer();
-    await new Promise<void>((resolve) => server.listen(0, host, resolve));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, resolve);
+    });
     return new PeerListener(server);
   }
 
