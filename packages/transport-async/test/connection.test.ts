@@ -261,6 +261,24 @@ describe('transport-async contract', () => {
     expect(server.remotePort).toBe(client.localPort);
   });
 
+  it('destroys the socket when the peer does not close its side within the close timeout', async () => {
+    // allowHalfOpen: the peer receives our FIN and never sends its own.
+    const peer = await rawPeer('127.0.0.1', () => {}, { allowHalfOpen: true });
+    cleanups.push(() => peer.close());
+    const client = await connectTo('127.0.0.1', peer.port);
+    await client.close(200);
+    expect(client.closed).toBe(true);
+  });
+
+  it('aborts with a reset: the peer sees the connection lost', async () => {
+    const { client, server } = await establish('127.0.0.1');
+    const reading = server.readMessage();
+    client.abort();
+    const error = await reading.catch((e) => e);
+    expect(error).toBeInstanceOf(ConnectionLost);
+    expect(error.message).toMatch(/ECONNRESET|connection closed|peer closed/);
+  });
+
   it('refuses writes after close() with ConnectionClosed', async () => {
     const { client } = await establish('127.0.0.1');
     void client.close();

@@ -43,9 +43,9 @@ export function sequenceOf(updateMessage: Uint8Array): number {
 }
 
 /** A plain Node TCP server standing in for a misbehaving peer; closes every socket on `close()`. */
-export async function rawPeer(host: string, onSocket: (socket: net.Socket) => void) {
+export async function rawPeer(host: string, onSocket: (socket: net.Socket) => void, options: net.ServerOpts = {}) {
   const sockets = new Set<net.Socket>();
-  const server = net.createServer((socket) => {
+  const server = net.createServer(options, (socket) => {
     sockets.add(socket);
     socket.on('error', () => {});
     socket.on('close', () => sockets.delete(socket));

@@ -306,6 +306,27 @@ describe('transport-sync contract', () => {
     expect(server.remotePort).toBe(client.localPort);
   });
 
+  it('destroys the socket when the peer does not close its side within the close timeout', async () => {
+    // allowHalfOpen: the peer receives our FIN and never sends its own.
+    const peer = await rawPeer('127.0.0.1', () => {}, { allowHalfOpen: true });
+    cleanups.push(() => peer.close());
+    const reactor = newReactor();
+    const client = await reactor.run(connect({ host: '127.0.0.1', port: peer.port }, reactor));
+    client.close(200);
+    expect(client.closed).toBe(false);
+    for (let waited = 0; !client.closed && waited < 10_000; waited += 50) await delay(50);
+    expect(client.closed).toBe(true);
+  });
+
+  it('aborts with a reset: the peer sees the connection lost', async () => {
+    const { reactor, client, server } = await establish('127.0.0.1');
+    const reading = reactor.run(readMessages(server, 1));
+    client.abort();
+    const error = await reading.catch((e) => e);
+    expect(error).toBeInstanceOf(ConnectionLost);
+    expect(error.message).toMatch(/ECONNRESET|connection closed|peer closed/);
+  });
+
   it('refuses writes after close() with ConnectionClosed', async () => {
     const { client } = await establish('127.0.0.1');
     client.close();
