@@ -39,6 +39,11 @@ export interface ExabgpJsonOptions {
   /** The message header and body, printed as `"header"` / `"body"` hex when the API asks for packets. */
   readonly header?: Uint8Array;
   readonly body?: Uint8Array;
+  /**
+   * The session was configured with `aigp enable`: ExaBGP accepts AIGP only then (RFC 7311 §3 limits it to
+   * sessions that agreed to it) and silently drops it otherwise, which is the default here too.
+   */
+  readonly aigp?: boolean;
 }
 
 /** ExaBGP 6's JSON version string (exabgp/version.py `json`). */
@@ -51,7 +56,11 @@ export const EXABGP_JSON_VERSION = '6.0.0';
 export function exabgpJson(message: BgpMessage, options: ExabgpJsonOptions): string {
   switch (message.type) {
     case 'update':
-      return envelope(options, 'update', neighborJson(options, `"message": ${updateMessageJson(message)}`));
+      return envelope(
+        options,
+        'update',
+        neighborJson(options, `"message": ${updateMessageJson(message, options.aigp ?? false)}`),
+      );
     case 'open':
       return envelope(options, 'open', neighborJson(options, `"open": ${openJson(message)}`));
     case 'notification':

@@ -69,7 +69,7 @@ function unknownJson(code: number, data: Uint8Array): string {
   return `{ "name": "unknown", "iana": "${iana}", "value": ${code}, "raw": "${hexUpper(data)}" }`;
 }
 
-function fold(entries: Map<number, Folded>, capability: Capability): void {
+function fold(entries: Map<number, Folded>, capability: Capability, variants: Variants): void {
   const code = codeOf(capability);
   const existing = entries.get(code);
   switch (capability.type) {
@@ -115,16 +115,36 @@ function fold(entries: Map<number, Folded>, capability: Capability): void {
       return;
     }
     default:
-      entries.set(code, { kind: 'single', json: singleJson(capability) });
+      entries.set(code, { kind: 'single', json: singleJson(capability, variants) });
   }
 }
 
-function singleJson(capability: Capability): string {
+/**
+ * ExaBGP registers one class for route refresh codes 2 and 128, and one for multisession codes 68 and 131,
+ * and looking a class up by code sets the class's ID: every entry of the class prints the variant of the
+ * code read last. `variants` holds, per class, whether that last code was Cisco's.
+ */
+interface Variants {
+  readonly routeRefreshCisco: boolean;
+  readonly multisessionCisco: boolean;
+}
+
+function lastVariants(capabilities: readonly Capability[]): Variants {
+  let routeRefreshCisco = false;
+  let multisessionCisco = false;
+  for (const c of capabilities) {
+    if (c.type === 'route-refresh') routeRefreshCisco = false;
+    else if (c.type === 'route-refresh-cisco') routeRefreshCisco = true;
+    else if (c.type === 'multisession') multisessionCisco = c.variant === 'cisco';
+  }
+  return { routeRefreshCisco, multisessionCisco };
+}
+
+function singleJson(capability: Capability, variants: Variants): string {
   switch (capability.type) {
     case 'route-refresh':
-      return '{ "name": "route-refresh", "variant": "RFC" }';
     case 'route-refresh-cisco':
-      return '{ "name": "route-refresh", "variant": "Cisco" }';
+      return `{ "name": "route-refresh", "variant": "${variants.routeRefreshCisco ? 'Cisco' : 'RFC'}" }`;
     case 'extended-message':
       return '{ "name": "extended-message", "size": 65535 }';
     case 'graceful-restart':
@@ -133,7 +153,7 @@ function singleJson(capability: Capability): string {
       return `{ "name": "asn4", "asn4": ${capability.asn} }`;
     case 'multisession':
       // ms.py does not read the value on receipt: the list of session capabilities stays empty.
-      return `{ "name": "multisession", "variant": "${capability.variant === 'cisco' ? 'Cisco' : 'RFC'}", "capabilities": [ ] }`;
+      return `{ "name": "multisession", "variant": "${variants.multisessionCisco ? 'Cisco' : 'RFC'}", "capabilities": [ ] }`;
     case 'enhanced-route-refresh':
       return '{ "name": "enhanced-route-refresh" }';
     case 'fqdn':
@@ -171,6 +191,7 @@ function foldedJson(folded: Folded): string {
 /** `{ "1": {...}, "65": {...} }` for the capabilities of one OPEN, as ExaBGP prints them. */
 export function capabilitiesJson(capabilities: readonly Capability[]): string {
   const entries = new Map<number, Folded>();
-  for (const capability of capabilities) fold(entries, capability);
+  const variants = lastVariants(capabilities);
+  for (const capability of capabilities) fold(entries, capability, variants);
   return `{ ${[...entries].map(([code, folded]) => `"${code}": ${foldedJson(folded)}`).join(', ')} }`;
 }

@@ -56,7 +56,7 @@ function extendedCommunityBytes(community: ExtendedCommunity): Uint8Array {
 }
 
 /** `"key": value` for one attribute, or undefined when ExaBGP does not print it. */
-function attributeJson(attribute: PathAttribute, includeNextHop: boolean): string | undefined {
+function attributeJson(attribute: PathAttribute, includeNextHop: boolean, aigp: boolean): string | undefined {
   switch (attribute.kind) {
     case 'origin':
       return `"origin": "${ORIGIN_NAMES[attribute.origin] ?? 'invalid'}"`;
@@ -87,6 +87,7 @@ function attributeJson(attribute: PathAttribute, includeNextHop: boolean): strin
       // Without an AS_PATH to merge into, ExaBGP shows AS4_PATH as an attribute it has no name for.
       return `"attribute-0x11-0xC0": ${pyJsonString(asPathText(attribute.segments))}`;
     case 'aigp': {
+      if (!aigp) return undefined;
       const tlv = attribute.tlvs.find((t) => t.type === 1);
       return `"aigp": "${tlv && tlv.value.length === 8 ? hexLower(tlv.value) : '0x0000000000000000'}"`;
     }
@@ -199,7 +200,7 @@ const familyText = (afi: number, safi: number) => `${afiName(afi)} ${safiName(sa
  * the form ExaBGP's `_update` has for it and printed up to 5.x; ExaBGP 6.0.0 reaches that branch only for
  * a message that is neither, and prints an End-of-RIB as `"null": [ "eor": {...} ]`, which is not JSON.
  */
-export function updateMessageJson(update: UpdateMessage): string {
+export function updateMessageJson(update: UpdateMessage, aigp = false): string {
   const eor = isEndOfRib(update);
   if (eor) return `{ "eor": { "afi" : "${afiName(eor.afi)}", "safi" : "${safiName(eor.safi)}" } }`;
 
@@ -227,7 +228,7 @@ export function updateMessageJson(update: UpdateMessage): string {
     kept.length === 0
       ? ''
       : `"attribute": { ${kept
-          .map((a) => attributeJson(a, includeNextHop))
+          .map((a) => attributeJson(a, includeNextHop, aigp))
           .filter((s): s is string => s !== undefined)
           .join(', ')} }`;
 
