@@ -84,12 +84,44 @@ export function attributeKeyOf(route: Route, nextHop: string | undefined): strin
   return `${parts.join(';')} next-hop ${nextHop ?? 'missing'}`;
 }
 
+/** `a.b.c.d` as an unsigned number, or -1 (a fast path for the model's already validated addresses). */
+function ipv4Number(text: string): number {
+  let value = 0;
+  let octet = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 46) {
+      if (digits === 0 || octet > 255) return -1;
+      value = value * 256 + octet;
+      octet = 0;
+      digits = 0;
+      dots++;
+    } else if (c >= 48 && c <= 57 && digits < 3) {
+      octet = octet * 10 + (c - 48);
+      digits++;
+    } else return -1;
+  }
+  if (dots !== 3 || digits === 0 || octet > 255) return -1;
+  return value * 256 + octet;
+}
+
 function prefixOf(route: Route): IpPrefix {
   const nlri = route.nlri;
   if (nlri.kind !== 'prefix') throw new WireError(`route of kind ${nlri.kind} is not a prefix`);
-  return route.family.afiCode === 1
-    ? ipv4Prefix(parseIpv4(nlri.address), nlri.length, nlri.pathInformation)
-    : ipv6Prefix(parseIpv6(nlri.address), nlri.length, nlri.pathInformation);
+  if (route.family.afiCode === 1) {
+    const fast = ipv4Number(nlri.address);
+    return ipv4Prefix(fast >= 0 ? fast : parseIpv4(nlri.address), nlri.length, nlri.pathInformation);
+  }
+  return ipv6Prefix(parseIpv6(nlri.address), nlri.length, nlri.pathInformation);
+}
+
+/** A number or string naming a prefix (with its path identifier) within one family. */
+function prefixIdentity(prefix: IpPrefix): number | string {
+  if (prefix.afi === 1 && prefix.pathId === undefined) return prefix.address * 64 + prefix.length;
+  const address = prefix.afi === 1 ? String(prefix.address) : Buffer.from(prefix.address).toString('hex');
+  return `${address}/${prefix.length}#${prefix.pathId ?? ''}`;
 }
 
 /**
@@ -102,27 +134,47 @@ function prefixOf(route: Route): IpPrefix {
 export function outgoingRoutes(neighbor: Neighbor, facts: SessionFacts = {}): OutgoingRoute[] {
   const families = new Set(neighborFamilies(neighbor).map((f) => familyKeyOf(f.afi, f.safi)));
   const out: OutgoingRoute[] = [];
-  const seen = new Set<string>();
+  // the canonical key is computed once per distinct attribute text (routes mostly share a few)
+  const keys = new Map<string, string>();
+  const seen = new Map<string, Map<number, Set<number | string>>>();
+  const nextHops = new Map<string, string | undefined>();
   for (const route of neighbor.routes) {
     const afi = route.family.afiCode;
     const safi = route.family.safiCode;
-    if (!families.has(familyKeyOf(afi, safi))) continue;
+    const family = familyKeyOf(afi, safi);
+    if (!families.has(family)) continue;
     if (route.withdraw) continue;
     if (route.nlri.kind !== 'prefix' || !routeFamilySupported(afi, safi)) {
       throw new WireError(`family ${familyText(afi, safi)} not supported (route at line ${route.location.line})`);
     }
-    const nextHop = resolveNextHop(neighbor, afi, route.nextHop, facts);
-    const attributeKey = attributeKeyOf(route, nextHop);
+    const configured = route.nextHop;
+    let nextHop: string | undefined;
+    if (configured === 'self') {
+      const cacheKey = `self/${afi}`;
+      if (!nextHops.has(cacheKey)) nextHops.set(cacheKey, resolveNextHop(neighbor, afi, configured, facts));
+      nextHop = nextHops.get(cacheKey);
+    } else nextHop = configured;
+    const raw = `${JSON.stringify(route.attributes)} ${nextHop ?? ''}`;
+    let attributeKey = keys.get(raw);
+    if (attributeKey === undefined) {
+      attributeKey = attributeKeyOf(route, nextHop);
+      keys.set(raw, attributeKey);
+    }
     const prefix = prefixOf(route);
-    const identity = `${afi}/${safi} ${prefixText(prefix)} ${attributeKey}`;
-    if (seen.has(identity)) continue;
-    seen.add(identity);
+    let byFamily = seen.get(attributeKey);
+    if (byFamily === undefined) {
+      byFamily = new Map();
+      seen.set(attributeKey, byFamily);
+    }
+    let prefixes = byFamily.get(family);
+    if (prefixes === undefined) {
+      prefixes = new Set();
+      byFamily.set(family, prefixes);
+    }
+    const identity = prefixIdentity(prefix);
+    if (prefixes.has(identity)) continue;
+    prefixes.add(identity);
     out.push({ route, afi, safi, prefix, nextHop, attributeKey });
   }
   return out;
-}
-
-function prefixText(prefix: IpPrefix): string {
-  const address = prefix.afi === 1 ? String(prefix.address) : prefix.address.join('.');
-  return `${address}/${prefix.length}#${prefix.pathId ?? ''}`;
 }
