@@ -150,6 +150,7 @@ export class Reactor {
   private readonly heap: ReactorTimer[] = [];
   private timerSequence = 0;
   private turnScheduled = false;
+  private inTurn = false;
   private nodeTimer: NodeJS.Timeout | undefined;
   private nodeTimerDeadline = Number.POSITIVE_INFINITY;
   private stopped = false;
@@ -242,7 +243,7 @@ export class Reactor {
     this.siftUp(timer.heapIndex);
     this.siftDown(timer.heapIndex);
     // Only a waiting reactor needs a Node timeout; a running one checks its heap at every pass.
-    if (!this.turnScheduled) this.armNodeTimer();
+    if (!this.turnScheduled && !this.inTurn) this.armNodeTimer();
   }
 
   /** @internal */
@@ -260,7 +261,8 @@ export class Reactor {
   }
 
   private scheduleTurn(): void {
-    if (this.turnScheduled || this.stopped) return;
+    // A task woken during a turn is in the run set already; the turn itself decides what comes next.
+    if (this.turnScheduled || this.inTurn || this.stopped) return;
     this.turnScheduled = true;
     setImmediate(this.runTurn);
   }
@@ -269,18 +271,21 @@ export class Reactor {
     this.turnScheduled = false;
     if (this.stopped) return;
     this.stats.turns++;
+    this.inTurn = true;
     const until = this.now() + this.settings.turnMs;
-    for (;;) {
-      this.runDueTimers();
-      if (this.runSet.length === 0) break;
-      this.pass();
-      if (this.runSet.length > 0 && this.now() >= until) {
-        // Still work to do: let the event loop move bytes first, then carry on (select with timeout 0).
-        this.scheduleTurn();
-        return;
+    try {
+      for (;;) {
+        this.runDueTimers();
+        if (this.runSet.length === 0) break;
+        this.pass();
+        if (this.now() >= until) break;
       }
+    } finally {
+      this.inTurn = false;
     }
-    this.wait();
+    // Still work to do: let the event loop move bytes first, then carry on (select with a zero timeout).
+    if (this.runSet.length > 0) this.scheduleTurn();
+    else this.wait();
   }
 
   /** Nothing is ready: return to the event loop until a socket event or the next timer. */
