@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { ASN4_CONTEXT } from '../context.js';
 import { decodeMessage } from '../message.js';
-import { parsePrefix } from '../prefix.js';
+import { ipv4Prefix, parsePrefix } from '../prefix.js';
 import { endOfRib, type UpdateMessage } from '../update.js';
 import { type ExabgpJsonOptions, exabgpJson } from './exabgp.js';
 import { ipv6Text, pyFloat, pyJsonString } from './format.js';
@@ -151,7 +151,7 @@ describe('exabgpJson, the parts exabgp decode does not show', () => {
   it('prints ADD-PATH path identifiers (RFC 7911) as dotted quads', () => {
     const update: UpdateMessage = {
       type: 'update',
-      withdrawn: [parsePrefix('10.0.0.0/8', 0x01020304)],
+      withdrawn: [ipv4Prefix(0x0a000000, 8, 0x01020304)],
       nlri: [],
       attributes: [],
     };
