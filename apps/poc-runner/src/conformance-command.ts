@@ -9,11 +9,13 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { formatReport, loadConfigurationFile, locateCorpus, runConformance } from 'exabgp-config-parser';
 
-const USAGE = 'usage: conformance [--corpus DIR] [--json FILE]';
+const USAGE = 'usage: conformance [--corpus DIR] [--json FILE] [--strict]';
 
 interface Arguments {
   corpus?: string;
   json?: string;
+  /** exit 1 when any counted test failed (by default the run succeeds once the report is printed) */
+  strict?: boolean;
 }
 
 function parseArguments(argv: readonly string[]): Arguments | string {
@@ -28,6 +30,8 @@ function parseArguments(argv: readonly string[]): Arguments | string {
       if (value === undefined || value === '') return `${flag} needs a value\n${USAGE}`;
       if (flag === '--corpus') out.corpus = value;
       else out.json = value;
+    } else if (arg === '--strict') {
+      out.strict = true;
     } else if (arg === '--help' || arg === '-h') {
       return USAGE;
     } else {
@@ -38,8 +42,9 @@ function parseArguments(argv: readonly string[]): Arguments | string {
 }
 
 /**
- * Run the command; returns the exit code: 0 when every counted test passed, 1 when some failed, 2 for a usage
- * error or a missing corpus. Relative paths are taken from the directory the command was started in
+ * Run the command; returns the exit code: 0 once the report is printed (with `--strict`: only when every
+ * counted test passed, else 1), 2 for a usage error or a missing corpus. Failures are expected while families
+ * are missing, and their count is the report's last line. Relative paths are taken from the directory the command was started in
  * (pnpm's INIT_CWD when run through `pnpm --filter`).
  */
 export async function runConformanceCommand(argv: string[]): Promise<number> {
@@ -48,7 +53,6 @@ export async function runConformanceCommand(argv: string[]): Promise<number> {
     process.stderr.write(`${args}\n`);
     return args === USAGE ? 0 : 2;
   }
-  // biome-ignore lint/suspicious/noUndeclaredEnvVars: pnpm sets INIT_CWD to the directory the command was typed in
   const cwd = process.env.INIT_CWD ?? process.cwd();
   const location = locateCorpus(args.corpus, cwd);
   if (location.problem !== undefined) {
@@ -67,7 +71,7 @@ export async function runConformanceCommand(argv: string[]): Promise<number> {
   }
   const c = report.counts;
   const allPassed = [c.encoding, c.decoding, c.parsing, c.json].every((s) => s.passed === s.total);
-  return allPassed ? 0 : 1;
+  return args.strict && !allPassed ? 1 : 0;
 }
 
 // `tsx --conditions=source src/conformance-command.ts ...` runs it directly

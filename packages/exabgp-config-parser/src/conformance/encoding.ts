@@ -95,11 +95,16 @@ export function runEncodingTest(path: string, corpusRoot: string, load: Configur
     }
     throw error;
   }
-  return checkTranscript(name, test, transcript);
+  return checkTranscript(name, test, transcript, neighbor);
 }
 
 /** Feed what our speaker sent to ExaBGP's checker rules. */
-export function checkTranscript(name: string, test: CiFile, transcript: SpeakerTranscript): TestResult {
+export function checkTranscript(
+  name: string,
+  test: CiFile,
+  transcript: SpeakerTranscript,
+  neighbor: Neighbor,
+): TestResult {
   const checker = new Checker(test.records);
   const [open, ...rest] = transcript.messages;
   let matched = 0;
@@ -135,7 +140,11 @@ export function checkTranscript(name: string, test: CiFile, transcript: SpeakerT
   if (!checker.completed()) {
     const left = checker.remaining();
     const next = left.find((e) => e.kind === 'raw');
-    const why = transcript.closedBy ? ` (${transcript.closedBy})` : '';
+    const why = transcript.closedBy
+      ? ` (${transcript.closedBy})`
+      : neighbor.api.length > 0
+        ? ' (the test drives the session through an API process, which is not modelled)'
+        : '';
     return fail(
       'encoding',
       name,
