@@ -78,6 +78,11 @@ export interface SessionOptions {
   readonly onNotification?: (notification: NotificationRecord, session: Session) => void;
   /** Decode each received UPDATE (bgp-codec's decoder); throw a BgpError to reset the session. */
   readonly decodeUpdate?: (body: Uint8Array, context: CodecContext, message: Uint8Array) => unknown;
+  /**
+   * Every message sent (once handed to the transport) and received (before the FSM sees it), with its type:
+   * for traces, KEEPALIVE timing, `--print-received`. `message` is a view: copy what you keep.
+   */
+  readonly onMessage?: (direction: 'sent' | 'received', type: number, message: Uint8Array, session: Session) => void;
   /** Also keep received UPDATEs for {@link Session.updates}; default true. */
   readonly iterateUpdates?: boolean;
 }
@@ -343,8 +348,9 @@ export class Session {
     const hooks: RunnerHooks = {
       target: this.hooksTarget,
       observe: (effect) => this.observe(run, effect),
-      received: () => {
+      received: (type, message) => {
         this.counters.messagesReceived++;
+        this.options.onMessage?.('received', type, message, this);
       },
     };
     (run as { runner: Runner }).runner = this.driver.run(bgpFsm(config), hooks);
@@ -429,6 +435,9 @@ export class Session {
         return;
       }
       case 'send':
+        if (this.options.onMessage) {
+          for (const m of effect.messages) this.options.onMessage('sent', m[18] as number, m, this);
+        }
         if (effect.ack !== undefined) {
           this.counters.updatesSent += effect.messages.length;
           this.acks.get(effect.ack)?.resolve();

@@ -44,8 +44,17 @@ function settle<T>(promise: Promise<T>): Settled<T> {
   return task;
 }
 
+/** How many I/O operations the bridge completed: the driver loop's sign of progress. */
+export interface BridgeProgress {
+  completed: number;
+}
+
 /** The plan's generator: the FSM's effects, each I/O polled until its promise settles. */
-export function* pollingBridge(fsm: Fsm, io: AsyncIo): Generator<BridgeStep, FsmResult, undefined> {
+export function* pollingBridge(
+  fsm: Fsm,
+  io: AsyncIo,
+  progress: BridgeProgress = { completed: 0 },
+): Generator<BridgeStep, FsmResult, undefined> {
   let input: FsmEvent | undefined;
   try {
     for (;;) {
@@ -57,12 +66,14 @@ export function* pollingBridge(fsm: Fsm, io: AsyncIo): Generator<BridgeStep, Fsm
         case 'send': {
           const task = settle(io.send(effect));
           while (!task.done) yield 'WRITING';
+          progress.completed++;
           io.observe(effect);
           break;
         }
         case 'receive': {
           const task = settle(io.nextEvent());
           while (!task.done) yield 'READING';
+          progress.completed++;
           if (task.error !== undefined) throw task.error;
           input = task.value;
           break;
@@ -108,11 +119,12 @@ export class PollingRunner implements Runner {
   readonly stats: PollingStats = { polls: 0, idlePolls: 0 };
   private readonly io: AsyncIo;
   private readonly bridge: Generator<BridgeStep, FsmResult, undefined>;
+  private readonly progress: BridgeProgress = { completed: 0 };
   private destroyed = false;
 
   constructor(fsm: Fsm, hooks: RunnerHooks) {
     this.io = new AsyncIo(hooks);
-    this.bridge = pollingBridge(fsm, this.io);
+    this.bridge = pollingBridge(fsm, this.io, this.progress);
     this.done = this.drive();
     this.done.catch(() => {});
   }
@@ -130,21 +142,28 @@ export class PollingRunner implements Runner {
     this.io.finish(false);
   }
 
-  /** The plan's driver loop, bounded: never a spin without a sleep once idle. */
+  /**
+   * The plan's driver loop, bounded: never a spin without a sleep once idle. Polls that follow progress (an
+   * I/O completed since the last one) come from the check phase at once; only a bridge that made no progress
+   * for IMMEDIATE_POLLS polls in a row is put to sleep.
+   */
   private async drive(): Promise<FsmResult> {
     let pending = 0;
+    let completed = this.progress.completed;
     try {
       for (;;) {
         if (this.destroyed) return { reason: 'stopped' };
         this.stats.polls++;
         const step = this.bridge.next();
         if (step.done) return step.value;
+        if (this.progress.completed !== completed) {
+          completed = this.progress.completed;
+          pending = 0;
+        }
         if (step.value === 'WRITING' || step.value === 'READING') {
           this.stats.idlePolls++;
           pending++;
           await (pending <= IMMEDIATE_POLLS ? immediate() : sleep(POLL_INTERVAL_MS));
-        } else {
-          pending = 0;
         }
       }
     } finally {
