@@ -40,8 +40,8 @@ describe.each(DRIVERS)('driver %s', (name: DriverName) => {
       },
       onMessage: (direction: 'sent' | 'received', type: number, _m: Uint8Array, session: Session) => {
         if (direction === 'sent' && type === MessageType.KEEPALIVE) {
-          let times = keepalivesSent.get(session);
-          if (!times) keepalivesSent.set(session, (times = []));
+          const times = keepalivesSent.get(session) ?? [];
+          keepalivesSent.set(session, times);
           times.push(performance.now());
         }
       },
