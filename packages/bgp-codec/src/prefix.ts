@@ -136,6 +136,9 @@ export function prefixToString(prefix: IpPrefix): string {
  * `"10.0.0.0/24"` or `"2001:db8::/32"` -> a prefix. Octets past the prefix are zeroed (they are not sent);
  * bits after the length inside the last sent octet are kept as written, as on the wire.
  */
+export function parsePrefix(text: `${number}.${number}.${number}.${number}/${number}`, pathId?: number): Ipv4Prefix;
+export function parsePrefix(text: `${string}:${string}`, pathId?: number): Ipv6Prefix;
+export function parsePrefix(text: string, pathId?: number): IpPrefix;
 export function parsePrefix(text: string, pathId?: number): IpPrefix {
   const slash = text.indexOf('/');
   const addressText = slash < 0 ? text : text.slice(0, slash);
@@ -151,6 +154,20 @@ export function parsePrefix(text: string, pathId?: number): IpPrefix {
   const octets = prefixOctets(Math.min(length, 32));
   const keep = octets === 0 ? 0 : (0xffffffff << (32 - octets * 8)) >>> 0;
   return ipv4Prefix((parseIpv4(addressText) & keep) >>> 0, length, pathId);
+}
+
+/** An IPv4 prefix from text; RangeError for anything else. */
+export function parseIpv4Prefix(text: string, pathId?: number): Ipv4Prefix {
+  const prefix = parsePrefix(text, pathId);
+  if (prefix.afi !== 1) throw new RangeError(`not an IPv4 prefix: ${text}`);
+  return prefix;
+}
+
+/** An IPv6 prefix from text; RangeError for anything else. */
+export function parseIpv6Prefix(text: string, pathId?: number): Ipv6Prefix {
+  const prefix = parsePrefix(text, pathId);
+  if (prefix.afi !== 2) throw new RangeError(`not an IPv6 prefix: ${text}`);
+  return prefix;
 }
 
 /** Octets a prefix of `length` bits occupies on the wire (RFC 4271 §4.3). */

@@ -179,7 +179,7 @@ describe('UPDATE (RFC 4271 §4.3)', () => {
         { kind: 'as-path', code: 2, segments: [{ type: 2, asns: [65001] }] },
         { kind: 'next-hop', code: 3, nextHop: 0x0a000001 },
       ],
-      nlri: [parsePrefix('192.0.2.0/24') as ReturnType<typeof ipv4Prefix>],
+      nlri: [parsePrefix('192.0.2.0/24')],
     };
     const bytes = encodeUpdate(update, ASN4_CONTEXT);
     const back = decodeUpdate(bytes.subarray(19), ASN4_CONTEXT);

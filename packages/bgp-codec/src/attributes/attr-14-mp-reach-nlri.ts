@@ -2,7 +2,8 @@ import type { CodecContext } from '../context.js';
 import { familyKey } from '../context.js';
 import { BgpError, UpdateSubcode } from '../errors.js';
 import { addressFamily, type Nlri, nextHopAcceptable } from '../families.js';
-import { type AttributeRow, malformed, readU16 } from './types.js';
+import { ipv4ToString, ipv6ToString, parseIpv4, parseIpv6 } from '../prefix.js';
+import { type AttributeRow, malformed, readU16, readU32 } from './types.js';
 
 /**
  * MP_REACH_NLRI (14), optional non-transitive (RFC 4760 §3): the routes of a family other than IPv4 unicast
@@ -98,3 +99,36 @@ export const MP_REACH_NLRI: AttributeRow<MpReachNlriAttribute> = {
     for (const nlri of attribute.nlri) family.encode(w, nlri, addPath);
   },
 };
+
+/**
+ * The addresses in an MP_REACH_NLRI next hop, as text: one IPv4 (4 octets), one IPv6 (16), or an IPv6 global
+ * and link-local pair (32, RFC 2545 §3). Other lengths (VPN next hops with a Route Distinguisher...) come
+ * back as one hex string.
+ */
+export function nextHopToStrings(nextHop: Uint8Array): string[] {
+  switch (nextHop.length) {
+    case 4:
+      return [ipv4ToString(readU32(nextHop, 0))];
+    case 16:
+      return [ipv6ToString(nextHop)];
+    case 32:
+      return [ipv6ToString(nextHop, 0), ipv6ToString(nextHop, 16)];
+    default:
+      return [Array.from(nextHop, (octet) => octet.toString(16).padStart(2, '0')).join('')];
+  }
+}
+
+/** The next hop octets for an address (IPv4 or IPv6) and an optional IPv6 link-local one (RFC 2545 §3). */
+export function nextHopFromStrings(address: string, linkLocal?: string): Uint8Array {
+  if (!address.includes(':')) {
+    if (linkLocal !== undefined) throw new RangeError('a link-local next hop goes with an IPv6 global one');
+    const value = parseIpv4(address);
+    return Uint8Array.of(value >>> 24, (value >>> 16) & 0xff, (value >>> 8) & 0xff, value & 0xff);
+  }
+  const global = parseIpv6(address);
+  if (linkLocal === undefined) return global;
+  const both = new Uint8Array(32);
+  both.set(global);
+  both.set(parseIpv6(linkLocal), 16);
+  return both;
+}
