@@ -49,16 +49,16 @@ export const FAMILY_SAFIS: Record<AfiName, readonly string[]> = {
   'bgp-ls': ['bgp-ls', 'bgp-ls-vpn'],
 };
 
-const cache = new Map<string, Family>();
+const cache: Record<string, Record<string, Family>> = { ipv4: {}, ipv6: {}, l2vpn: {}, 'bgp-ls': {} };
 
 /** The shared Family object for `afi safi` (`labeled-unicast` normalised to `nlri-mpls`). */
 export function family(afi: AfiName, safi: SafiName | 'labeled-unicast'): Family {
   const name: SafiName = safi === 'labeled-unicast' ? 'nlri-mpls' : safi;
-  const key = `${afi} ${name}`;
-  let found = cache.get(key);
+  const byAfi = cache[afi]!;
+  let found = byAfi[name];
   if (found === undefined) {
     found = Object.freeze({ afi, safi: name, afiCode: AFI_CODES[afi], safiCode: SAFI_CODES[name] }) as Family;
-    cache.set(key, found);
+    byAfi[name] = found;
   }
   return found;
 }

@@ -89,6 +89,8 @@ interface BlockSpec {
   name: string;
   leaves: Record<string, LeafHandler>;
   blocks: Record<string, BlockHandler>;
+  /** statements of a route body: one handler for every keyword in `leaves` (no closure per keyword and route) */
+  statement?: LeafHandler;
 }
 
 /** A neighbor or template being parsed: what was written, before templates are applied. */
@@ -112,6 +114,8 @@ interface Draft {
 
 /** A route being assembled from its keywords. */
 interface RouteDraft {
+  /** the text of the path attributes as written, to share one Attributes object between identical routes */
+  attributeKey?: string;
   nextHop?: string | 'self';
   labels?: number[];
   rd?: RouteDistinguisher;
@@ -224,6 +228,57 @@ const SR_POLICY_KEYS = new Set([
   'enlp',
 ]);
 
+/** path attribute keywords (they write into Attributes; the others describe the NLRI or the route) */
+const PATH_ATTRIBUTE_KEYWORDS = new Set([
+  'origin',
+  'med',
+  'as-path',
+  'local-preference',
+  'atomic-aggregate',
+  'aggregator',
+  'originator-id',
+  'cluster-list',
+  'community',
+  'large-community',
+  'extended-community',
+  'aigp',
+  'attribute',
+  'bgp-prefix-sid',
+  'bgp-prefix-sid-srv6',
+]);
+
+/** shared by every prefix route written without path attributes */
+const EMPTY_ATTRIBUTES: Attributes = Object.freeze({}) as Attributes;
+
+const keywordTables = new WeakMap<Set<string>, Record<string, LeafHandler>>();
+/** a leaves table for block() whose handlers are never called (BlockSpec.statement handles the keywords) */
+function keywordTable(keywords: Set<string>): Record<string, LeafHandler> {
+  let table = keywordTables.get(keywords);
+  if (table === undefined) {
+    table = {};
+    for (const keyword of keywords) table[keyword] = unreachableLeaf;
+    keywordTables.set(keywords, table);
+  }
+  return table;
+}
+function unreachableLeaf(): void {
+  throw new Error('route body statements go through BlockSpec.statement');
+}
+
+// value converters used once per route: module functions, so no closure is created per route
+const anyPrefix = (t: string): Prefix => prefix(t);
+const nextHopValue = (t: string): string => (t.length === 4 && t.toLowerCase() === 'self' ? 'self' : ipAddress(t).text);
+const medValue = (t: string): number => integer(t, 0, 0xffffffff, 'MED');
+const localPreferenceValue = (t: string): number => integer(t, 0, 0xffffffff, 'local-preference');
+const originValue = (t: string): 'igp' | 'egp' | 'incomplete' => {
+  const v = t.toLowerCase();
+  if (v !== 'igp' && v !== 'egp' && v !== 'incomplete') {
+    throw new InvalidValue(`'${t}' is not a valid origin`, 'igp, egp or incomplete');
+  }
+  return v;
+};
+const extendedCommunityValue = (t: string): ExtendedCommunity => ({ text: t, hex: extendedCommunity(t), ipv6: false });
+
 export function parseConfiguration(source: string, file = '<text>'): Configuration {
   return new ConfigurationParser(source, file).parse();
 }
@@ -236,6 +291,9 @@ class ConfigurationParser {
   private readonly templates = new Map<string, Draft>();
   private readonly neighbors: Draft[] = [];
   private apiCounter = 0;
+  /** Attributes objects by the text they were written with (see RouteDraft.attributeKey) */
+  private readonly attributeSets = new Map<string, Attributes>();
+  private readonly nextHops = new Map<string, string>();
   /** every `processes [ NAME ]` written, checked against the process blocks once the file is read */
   private readonly processUses: { token: Token; name: string }[] = [];
 
@@ -334,7 +392,8 @@ class ConfigurationParser {
       if (statement.end === ';') {
         const leaf = keyword.quoted ? undefined : spec.leaves[keyword.text];
         if (leaf !== undefined && Object.hasOwn(spec.leaves, keyword.text)) {
-          leaf(w, keyword);
+          if (spec.statement !== undefined) spec.statement(w, keyword);
+          else leaf(w, keyword);
           continue;
         }
         if (!keyword.quoted && Object.hasOwn(spec.blocks, keyword.text)) {
@@ -908,25 +967,43 @@ class ConfigurationParser {
     if (kw.quoted || !allowed.has(keyword)) {
       throw this.unknown(kw, where, [...allowed], []);
     }
+    if (PATH_ATTRIBUTE_KEYWORDS.has(keyword)) {
+      // remember the attribute's text: routes written with the same attributes share one Attributes object
+      const start = w.i;
+      this.attributeValue(w, kw, r);
+      let key = r.attributeKey === undefined ? keyword : `${r.attributeKey}\u0000${keyword}`;
+      const tokens = w.tokens;
+      for (let i = start; i < w.i; i++) key += ` ${tokens[i]!.text}`;
+      r.attributeKey = key;
+      return;
+    }
+    this.attributeValue(w, kw, r);
+  }
+
+  private attributeValue(w: Words, kw: Token, r: RouteDraft): void {
+    const keyword = kw.text;
     const a = r.attributes;
     switch (keyword) {
       case 'next-hop':
-        r.nextHop = w.value('an IP address or self', (t) => (t.toLowerCase() === 'self' ? 'self' : ipAddress(t).text));
+        {
+          // next-hops repeat across routes: keep one string per distinct next-hop
+          const hop = w.value('an IP address or self', nextHopValue);
+          const known = this.nextHops.get(hop);
+          if (known !== undefined) r.nextHop = known;
+          else {
+            this.nextHops.set(hop, hop);
+            r.nextHop = hop;
+          }
+        }
         return;
       case 'origin':
-        a.origin = w.value('igp, egp or incomplete', (t) => {
-          const v = t.toLowerCase();
-          if (v !== 'igp' && v !== 'egp' && v !== 'incomplete') {
-            throw new InvalidValue(`'${t}' is not a valid origin`, 'igp, egp or incomplete');
-          }
-          return v;
-        });
+        a.origin = w.value('igp, egp or incomplete', originValue);
         return;
       case 'med':
-        a.med = w.value('a MED', (t) => integer(t, 0, 0xffffffff, 'MED'));
+        a.med = w.value('a MED', medValue);
         return;
       case 'local-preference':
-        a.localPreference = w.value('a local preference', (t) => integer(t, 0, 0xffffffff, 'local-preference'));
+        a.localPreference = w.value('a local preference', localPreferenceValue);
         return;
       case 'as-path':
         a.asPath = this.asPath(w);
@@ -968,20 +1045,8 @@ class ConfigurationParser {
         return;
       }
       case 'extended-community': {
-        const list: ExtendedCommunity[] = [];
-        const first = w.next('an extended community');
-        const read = (token: Token): void => {
-          list.push({ text: token.text, hex: w.convert(token, extendedCommunity), ipv6: false });
-        };
-        if (!first.quoted && first.text === '[') {
-          for (;;) {
-            const token = w.next("']'");
-            if (!token.quoted && token.text === ']') break;
-            if (!token.quoted && token.text === ',') continue;
-            read(token);
-          }
-        } else read(first);
-        a.extendedCommunities = [...(a.extendedCommunities ?? []), ...list];
+        const list = w.list('an extended community', extendedCommunityValue);
+        a.extendedCommunities = a.extendedCommunities === undefined ? list : [...a.extendedCommunities, ...list];
         return;
       }
       case 'aigp':
@@ -1059,7 +1124,7 @@ class ConfigurationParser {
         a.bgpPrefixSidSrv6 = this.prefixSidSrv6(w);
         return;
       default:
-        throw this.unknown(kw, where, [...allowed], []);
+        throw new Error(`route keyword '${keyword}' has no parser`);
     }
   }
 
@@ -1073,19 +1138,9 @@ class ConfigurationParser {
       return [{ type: 'sequence', asns: [w.convert(first, asn)] }];
     }
     const segments: AsPathSegment[] = [];
-    const readSet = (open: Token): void => {
-      const set: AsPathSegment = { type: 'set', asns: [] };
-      for (;;) {
-        const token = w.next(`')' closing the AS set opened at ${open.line}:${open.column}`);
-        if (!token.quoted && token.text === ',') continue;
-        if (!token.quoted && token.text === ')') break;
-        set.asns.push(w.convert(token, asn));
-      }
-      segments.push(set);
-    };
     let open: Token | undefined = first;
     while (open !== undefined) {
-      if (open.text === '(') readSet(open);
+      if (open.text === '(') segments.push(this.asSet(w, open));
       else {
         let sequence: AsPathSegment = { type: 'sequence', asns: [] };
         for (;;) {
@@ -1094,7 +1149,7 @@ class ConfigurationParser {
           if (!token.quoted && token.text === ']') break;
           if (!token.quoted && token.text === '(') {
             if (sequence.asns.length > 0) segments.push(sequence);
-            readSet(token);
+            segments.push(this.asSet(w, token));
             sequence = { type: 'sequence', asns: [] };
             continue;
           }
@@ -1106,6 +1161,17 @@ class ConfigurationParser {
       open = next === '[' || next === '(' ? w.next('') : undefined;
     }
     return segments;
+  }
+
+  private asSet(w: Words, open: Token): AsPathSegment {
+    const set: AsPathSegment = { type: 'set', asns: [] };
+    for (;;) {
+      const token = w.next(`')' closing the AS set opened at ${open.line}:${open.column}`);
+      if (!token.quoted && token.text === ',') continue;
+      if (!token.quoted && token.text === ')') break;
+      set.asns.push(w.convert(token, asn));
+    }
+    return set;
   }
 
   /** `aggregator ( ASN:IPV4 )` or `aggregator ASN:IPV4` */
@@ -1203,28 +1269,18 @@ class ConfigurationParser {
     else if (r.labels !== undefined) safi = 'nlri-mpls';
     else safi = pfx.multicast ? 'multicast' : 'unicast';
     const f = family(pfx.afi, safi);
-    const base = (p: string, address: string, length: number): Route => {
-      const nlri: Nlri = { kind: 'prefix', prefix: p, address, length };
-      if (r.pathInformation !== undefined) nlri.pathInformation = r.pathInformation;
-      if (r.labels !== undefined) nlri.labels = r.labels;
-      if (r.rd !== undefined) nlri.rd = r.rd;
-      const route: Route = {
-        family: f,
-        nlri,
-        attributes: r.attributes,
-        withdraw: r.withdraw,
-        location: this.location(at),
-      };
-      if (r.nextHop !== undefined) route.nextHop = r.nextHop;
-      if (r.split !== undefined) route.split = r.split;
-      if (r.watchdog !== undefined) route.watchdog = r.watchdog;
-      if (r.name !== undefined) route.name = r.name;
-      return route;
-    };
+    if (r.attributeKey !== undefined) {
+      const shared = this.attributeSets.get(r.attributeKey);
+      if (shared !== undefined) r.attributes = shared;
+      else this.attributeSets.set(r.attributeKey, r.attributes);
+    } else r.attributes = EMPTY_ATTRIBUTES;
+    const location = this.location(at);
     if (r.split === undefined || r.split <= pfx.length) {
-      draft.routes.push(base(pfx.prefix, pfx.address, pfx.length));
+      draft.routes.push(this.prefixRoute(f, r, location, pfx.prefix, pfx.address, pfx.length));
       return;
     }
+    const base = (p: string, address: string, length: number): Route =>
+      this.prefixRoute(f, r, location, p, address, length);
     const bits = pfx.afi === 'ipv4' ? 32 : 128;
     if (r.split > bits)
       throw this.lexer.error(at, `split /${r.split} is longer than an ${pfx.afi} address`, `at most /${bits}`);
@@ -1258,9 +1314,30 @@ class ConfigurationParser {
     }
   }
 
+  private prefixRoute(
+    f: Family,
+    r: RouteDraft,
+    location: SourceLocation,
+    p: string,
+    address: string,
+    length: number,
+  ): Route {
+    const nlri: Nlri = { kind: 'prefix', prefix: p, address, length };
+    if (r.pathInformation !== undefined) nlri.pathInformation = r.pathInformation;
+    if (r.labels !== undefined) nlri.labels = r.labels;
+    if (r.rd !== undefined) nlri.rd = r.rd;
+    const route: Route = { family: f, nlri, attributes: r.attributes, withdraw: r.withdraw, location };
+    if (r.nextHop !== undefined) route.nextHop = r.nextHop;
+    if (r.split !== undefined) route.split = r.split;
+    if (r.watchdog !== undefined) route.watchdog = r.watchdog;
+    if (r.name !== undefined) route.name = r.name;
+    return route;
+  }
+
   // --- static ---------------------------------------------------------------------------------------------
 
   private staticBlock(draft: Draft, opener: Token, where: string): void {
+    const routeWhere = `${where} / route`;
     const attributes: LeafHandler = (w, kw) => this.attributesNlri(draft, w, kw, `${where} / attributes`);
     this.block(
       {
@@ -1268,11 +1345,11 @@ class ConfigurationParser {
         leaves: {
           route: (w, kw) => {
             const prefixToken = w.next('a prefix');
-            const pfx = w.convert(prefixToken, (t) => prefix(t));
+            const pfx = w.convert(prefixToken, anyPrefix);
             const r = this.newRoute();
             while (w.more()) {
               const key = w.next('a route keyword');
-              this.routeKeyword(w, key, r, STATIC_ROUTE_KEYWORDS, `${where} / route`);
+              this.routeKeyword(w, key, r, STATIC_ROUTE_KEYWORDS, routeWhere);
             }
             this.prefixRoutes(draft, pfx, r, kw, undefined);
           },
@@ -1283,7 +1360,7 @@ class ConfigurationParser {
         blocks: {
           route: (w, kw) => {
             const prefixToken = w.next('a prefix');
-            const pfx = w.convert(prefixToken, (t) => prefix(t));
+            const pfx = w.convert(prefixToken, anyPrefix);
             w.end();
             const r = this.newRoute();
             this.routeBody(r, kw, STATIC_ROUTE_KEYWORDS, `${where} / route ${pfx.prefix}`);
@@ -1297,14 +1374,18 @@ class ConfigurationParser {
 
   /** `route X { keyword value; ... }`: each statement is one route keyword */
   private routeBody(r: RouteDraft, opener: Token, allowed: Set<string>, where: string): void {
-    const leaves: Record<string, LeafHandler> = {};
-    for (const keyword of allowed) {
-      leaves[keyword] = (w, kw) => {
-        this.routeKeyword(w, kw, r, allowed, where);
-        w.end();
-      };
-    }
-    this.block({ name: where, leaves, blocks: {} }, opener);
+    this.block(
+      {
+        name: where,
+        leaves: keywordTable(allowed),
+        blocks: {},
+        statement: (w, kw) => {
+          this.routeKeyword(w, kw, r, allowed, where);
+          w.end();
+        },
+      },
+      opener,
+    );
   }
 
   /** `attributes KEYWORD VALUE ... nlri PREFIX PREFIX ...;` shared attributes for several prefixes */
@@ -1325,7 +1406,7 @@ class ConfigurationParser {
     if (!w.more()) w.next('a prefix after nlri');
     while (w.more()) {
       const token = w.next('a prefix');
-      const pfx = w.convert(token, (t) => prefix(t));
+      const pfx = w.convert(token, anyPrefix);
       this.prefixRoutes(draft, pfx, r, token, undefined);
     }
   }
@@ -2175,9 +2256,13 @@ class ConfigurationParser {
 
     // ExaBGP refuses a route whose family is not negotiated (IPv4 unicast is always accepted)
     if (familyBlock) {
+      // Family objects are shared (families.ts), so identity is enough in this per-route loop
+      const negotiated = new Set<Family>(families);
+      negotiated.add(family('ipv4', 'unicast'));
       for (const route of routes) {
+        if (negotiated.has(route.family)) continue;
         const key = familyName(route.family);
-        if (!seenFamilies.has(key) && key !== 'ipv4 unicast') {
+        if (!seenFamilies.has(key)) {
           throw new ConfigError(
             this.file,
             this.lexer.source,

@@ -285,7 +285,10 @@ export interface Route {
   nlri: Nlri;
   /** `next-hop IP|self;` ('self' is resolved by the speaker to its local address); absent for flow routes */
   nextHop?: string | 'self';
-  /** path attributes */
+  /**
+   * path attributes. Routes written with the same attribute text share one Attributes object (compare by
+   * identity to group them); treat it as read-only.
+   */
   attributes: Attributes;
   /**
    * `split /LEN;` as configured. The parser has already expanded the route into its more specifics of that

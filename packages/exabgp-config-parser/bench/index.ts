@@ -1,0 +1,45 @@
+/**
+ * Parse-time benchmark: generated configurations of 100,000 and 1,000,000 routes, and of 100, 1,000 and
+ * 10,000 neighbors. Prints wall time (median of the runs), throughput, and for neighbors the time per
+ * neighbor relative to the 100-neighbor run (1.0 = linear).
+ *
+ *   pnpm --filter exabgp-config-parser bench
+ */
+
+import { parseConfiguration } from '../src/index.js';
+import { generateNeighborsConfig, generateRoutesConfig } from './generate.js';
+import { formatMs, time } from './timing.js';
+
+function routes(count: number, runs: number): void {
+  const text = generateRoutesConfig({ routes: count, blockShare: 0.1 });
+  const timing = time(() => parseConfiguration(text, `routes-${count}.conf`), runs);
+  const parsed = parseConfiguration(text, 'check.conf').neighbors[0]!.routes.length;
+  if (parsed !== count) throw new Error(`parsed ${parsed} routes, expected ${count}`);
+  const rate = Math.round(count / (timing.medianMs / 1000));
+  console.log(
+    `parse ${count.toLocaleString('en')} routes (${(text.length / 1e6).toFixed(1)} MB): ${formatMs(timing.medianMs)} ` +
+      `median of ${runs} [${formatMs(timing.minMs)} .. ${formatMs(timing.maxMs)}], ${rate.toLocaleString('en')} routes/s`,
+  );
+}
+
+function neighbors(counts: number[], runs: number): void {
+  let baseline: number | undefined;
+  for (const count of counts) {
+    const text = generateNeighborsConfig({ neighbors: count, routesPerNeighbor: 10 });
+    const timing = time(() => parseConfiguration(text, `neighbors-${count}.conf`), runs);
+    const parsed = parseConfiguration(text, 'check.conf').neighbors.length;
+    if (parsed !== count) throw new Error(`parsed ${parsed} neighbors, expected ${count}`);
+    const perNeighbor = (timing.medianMs * 1000) / count;
+    baseline ??= perNeighbor;
+    console.log(
+      `parse ${count.toLocaleString('en')} neighbors x 10 routes (${(text.length / 1e6).toFixed(1)} MB): ` +
+        `${formatMs(timing.medianMs)} median of ${runs}, ${perNeighbor.toFixed(1)} us/neighbor, ` +
+        `per-neighbor cost x${(perNeighbor / baseline).toFixed(2)} of the 100-neighbor run`,
+    );
+  }
+}
+
+console.log(`node ${process.version}, ${process.arch}`);
+routes(100_000, 5);
+routes(1_000_000, 3);
+neighbors([100, 1_000, 10_000], 5);

@@ -1,0 +1,35 @@
+/**
+ * Timing harness for parse benchmarks: run a step a few times, report the median and the spread.
+ * Reusable by the wire stage (parse + UPDATE generation) with the same generated configurations.
+ */
+
+export interface Timing {
+  /** median wall time of the runs, milliseconds */
+  medianMs: number;
+  minMs: number;
+  maxMs: number;
+  runs: number;
+}
+
+export function time(step: () => unknown, runs: number): Timing {
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const start = process.hrtime.bigint();
+    const result = step();
+    const end = process.hrtime.bigint();
+    // keep the result reachable until timed, so the work cannot be skipped
+    if (result === undefined) throw new Error('benchmark step returned nothing');
+    samples.push(Number(end - start) / 1e6);
+  }
+  samples.sort((a, b) => a - b);
+  return {
+    medianMs: samples[Math.floor(samples.length / 2)]!,
+    minMs: samples[0]!,
+    maxMs: samples[samples.length - 1]!,
+    runs,
+  };
+}
+
+export function formatMs(ms: number): string {
+  return ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`;
+}
