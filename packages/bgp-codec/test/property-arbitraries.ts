@@ -23,9 +23,17 @@ export const contextArb: fc.Arbitrary<CodecContext> = fc
     asn4: fc.boolean(),
     extendedMessage: fc.boolean(),
     addPath: fc.subarray(['1/1', '1/2', '2/1', '2/2']),
+    // RFC 8950: IPv4 routes with an IPv6 next hop, in MP_REACH_NLRI.
+    extendedNextHop: fc.subarray(['1/1/2', '1/2/2']),
   })
-  .map(({ asn4, extendedMessage, addPath }) =>
-    makeContext({ asn4, extendedMessage, addPathReceive: new Set(addPath), addPathSend: new Set(addPath) }),
+  .map(({ asn4, extendedMessage, addPath, extendedNextHop }) =>
+    makeContext({
+      asn4,
+      extendedMessage,
+      addPathReceive: new Set(addPath),
+      addPathSend: new Set(addPath),
+      extendedNextHop: new Set(extendedNextHop),
+    }),
   );
 
 /** Bits after the octets a prefix occupies are never sent, so they decode as zero; bits inside them are kept. */
@@ -114,14 +122,20 @@ function attributeArbs(ctx: CodecContext): Record<string, fc.Arbitrary<PathAttri
   } as Record<string, fc.Arbitrary<PathAttribute>>;
 }
 
-const MP_FAMILIES = [
-  { afi: 1, safi: 2, nextHopLengths: [4] },
-  { afi: 2, safi: 1, nextHopLengths: [16, 32] },
-  { afi: 2, safi: 2, nextHopLengths: [16, 32] },
-] as const;
+/** The families in MP_REACH_NLRI / MP_UNREACH_NLRI and the next-hop lengths the context allows them. */
+function mpFamilies(ctx: CodecContext): Array<{ afi: number; safi: number; nextHopLengths: number[] }> {
+  const families = [
+    { afi: 1, safi: 2, nextHopLengths: [4] },
+    { afi: 2, safi: 1, nextHopLengths: [16, 32] },
+    { afi: 2, safi: 2, nextHopLengths: [16, 32] },
+  ];
+  if (ctx.extendedNextHop.has('1/1/2')) families.push({ afi: 1, safi: 1, nextHopLengths: [16, 32] });
+  if (ctx.extendedNextHop.has('1/2/2')) families[0] = { afi: 1, safi: 2, nextHopLengths: [4, 16, 32] };
+  return families;
+}
 
 function mpArbs(ctx: CodecContext): fc.Arbitrary<PathAttribute[]> {
-  const family = fc.constantFrom(...MP_FAMILIES);
+  const family = fc.constantFrom(...mpFamilies(ctx));
   const nlriOf = (afi: number, safi: number, max: number) => {
     const pathIds = ctx.addPathReceive.has(`${afi}/${safi}`);
     const prefix: fc.Arbitrary<Ipv4Prefix | Ipv6Prefix> = afi === 1 ? ipv4PrefixArb(pathIds) : ipv6PrefixArb(pathIds);
