@@ -61,6 +61,10 @@ export class ReactorTask<T = unknown> {
   finished = false;
   /** In the run set of the next pass. */
   queued = false;
+  /** @internal Set while the generator runs a step. */
+  running = false;
+  /** @internal A cancel asked for by the task itself, applied after its step. */
+  cancelReason: { reason: unknown } | undefined;
   private resolve!: (value: unknown) => void;
   private reject!: (error: unknown) => void;
 
@@ -84,9 +88,16 @@ export class ReactorTask<T = unknown> {
     this.reactor.enqueue(this as ReactorTask);
   }
 
-  /** Stop the task: its generator's `finally` blocks run, `done` rejects with `reason`. */
+  /**
+   * Stop the task: its generator's `finally` blocks run, `done` rejects with `reason`. A task may cancel
+   * itself: the generator is then closed as soon as its current step ends.
+   */
   cancel(reason: unknown = new Error(`task ${this.name} cancelled`)): void {
     if (this.finished) return;
+    if (this.running) {
+      this.cancelReason ??= { reason };
+      return;
+    }
     try {
       this.iterator.return?.(undefined as T);
     } finally {
@@ -320,11 +331,15 @@ export class Reactor {
       if (task.finished) continue;
       this.current = task;
       this.stats.steps++;
+      task.running = true;
       try {
         const result = task.iterator.next();
-        if (result.done) task.settle(true, result.value);
+        task.running = false;
+        if (task.cancelReason) task.cancel(task.cancelReason.reason);
+        else if (result.done) task.settle(true, result.value);
         else if (result.value !== NOT_YET) task.wake();
       } catch (error) {
+        task.running = false;
         task.settle(false, error);
       }
     }
@@ -344,7 +359,7 @@ export class Reactor {
         timer.fire();
       } catch (error) {
         // A timer belongs to its task: the task fails with the error, the reactor carries on.
-        if (timer.owner) timer.owner.settle(false, error);
+        if (timer.owner) timer.owner.cancel(error);
         else
           queueMicrotask(() => {
             throw error;

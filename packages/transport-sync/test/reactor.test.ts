@@ -220,3 +220,44 @@ describe('Reactor timers (HoldTimer, KeepaliveTimer, ConnectRetryTimer run on th
     );
   });
 });
+
+describe('Reactor task cancellation', () => {
+  it('lets a task cancel itself: its generator closes after the current step', async () => {
+    const reactor = newReactor();
+    let closed = false;
+    let task: ReactorTask | undefined;
+    task = reactor.spawn(
+      (function* () {
+        try {
+          yield true;
+          task?.cancel(new Error('done with this peer'));
+          yield true;
+          throw new Error('not reached');
+        } finally {
+          closed = true;
+        }
+      })(),
+    );
+    await expect(task.done).rejects.toThrow('done with this peer');
+    expect(closed).toBe(true);
+  });
+
+  it('fails the task that owns a timer whose callback throws, and runs its finally blocks', async () => {
+    const reactor = newReactor();
+    let closed = false;
+    const task = reactor.spawn(
+      (function* () {
+        try {
+          reactor.setTimer(1, () => {
+            throw new Error('timer failed');
+          });
+          for (;;) yield NOT_YET;
+        } finally {
+          closed = true;
+        }
+      })(),
+    );
+    await expect(task.done).rejects.toThrow('timer failed');
+    expect(closed).toBe(true);
+  });
+});
