@@ -193,8 +193,8 @@ function build(
   };
 }
 
-/** Route target (RFC 4360 §4, RFC 5668 §2): `target:65000:1` is `routeTarget('as2', 65000, 1)`. */
-export function routeTarget(
+/** Route target (RFC 4360 §4, RFC 5668 §2): `target:65000:1` is `routeTargetCommunity('as2', 65000, 1)`. */
+export function routeTargetCommunity(
   form: AdministratorForm,
   global: number,
   local: number,
@@ -204,7 +204,7 @@ export function routeTarget(
 }
 
 /** Route origin (RFC 4360 §5, RFC 5668 §2). */
-export function routeOrigin(
+export function routeOriginCommunity(
   form: AdministratorForm,
   global: number,
   local: number,
@@ -214,42 +214,42 @@ export function routeOrigin(
 }
 
 /** Flow-spec redirect to a VRF: RFC 8955 §7.6 (as2), RFC 7674 §3 (ipv4, as4). */
-export function redirect(form: AdministratorForm, global: number, local: number): ExtendedCommunity {
+export function redirectCommunity(form: AdministratorForm, global: number, local: number): ExtendedCommunity {
   return build(0x80 | FORMS.indexOf(form), 0x08, form, global, local);
 }
 
 /** RFC 8955 §7.3 traffic-rate-bytes (rate 0 is `discard`); `packets` for the draft packet-rate variant. */
-export function trafficRate(asn: number, rate: number, packets = false): ExtendedCommunity {
+export function trafficRateCommunity(asn: number, rate: number, packets = false): ExtendedCommunity {
   return { high: ((packets ? 0x800c0000 : 0x80060000) | (asn & 0xffff)) >>> 0, low: float32Bits(rate) };
 }
 
 /** RFC 8955 §7.4 traffic-action. */
-export function trafficAction(sample: boolean, terminal: boolean): ExtendedCommunity {
+export function trafficActionCommunity(sample: boolean, terminal: boolean): ExtendedCommunity {
   return { high: 0x80070000, low: (sample ? 0x02 : 0) | (terminal ? 0x01 : 0) };
 }
 
 /** RFC 8955 §7.7 traffic-marking. */
-export function trafficMarking(dscp: number): ExtendedCommunity {
+export function trafficMarkingCommunity(dscp: number): ExtendedCommunity {
   return { high: 0x80090000, low: dscp & 0x3f };
 }
 
 /** Redirect to the next hop (draft-simpson, ExaBGP's 0x0800), optionally copying the traffic. */
-export function redirectToIp(copy: boolean): ExtendedCommunity {
+export function redirectToIpCommunity(copy: boolean): ExtendedCommunity {
   return { high: 0x08000000, low: copy ? 1 : 0 };
 }
 
 /** RFC 9012 §4.1 encapsulation. */
-export function encapsulation(tunnelType: number): ExtendedCommunity {
+export function encapsulationCommunity(tunnelType: number): ExtendedCommunity {
   return { high: 0x030c0000, low: tunnelType & 0xffff };
 }
 
 /** RFC 9012 §4.3 color. */
-export function color(value: number, flags = 0): ExtendedCommunity {
+export function colorCommunity(value: number, flags = 0): ExtendedCommunity {
   return { high: (0x030b0000 | (flags & 0xffff)) >>> 0, low: value >>> 0 };
 }
 
 /** draft-ietf-idr-link-bandwidth: AS and bandwidth in bytes per second. */
-export function linkBandwidth(asn: number, bandwidth: number): ExtendedCommunity {
+export function linkBandwidthCommunity(asn: number, bandwidth: number): ExtendedCommunity {
   return { high: (0x40040000 | (asn & 0xffff)) >>> 0, low: float32Bits(bandwidth) };
 }
 

@@ -113,7 +113,10 @@ export function reconcileAs4(
   if (asn4 || asPath === undefined) return { asPath, aggregator };
   if (aggregator && aggregator.asn !== AS_TRANS) return { asPath, aggregator };
   if (aggregator && as4Aggregator) aggregator = as4Aggregator;
-  return { asPath: as4Path ? mergeAs4Path(asPath, as4Path) : asPath, aggregator };
+  if (as4Path === undefined) return { asPath, aggregator };
+  // RFC 6793 §6: AS_CONFED_SEQUENCE / AS_CONFED_SET segments in AS4_PATH are discarded (BIRD does the same).
+  const plain = as4Path.filter((s) => s.type === AsPathSegmentType.AS_SEQUENCE || s.type === AsPathSegmentType.AS_SET);
+  return { asPath: mergeAs4Path(asPath, plain), aggregator };
 }
 
 /**

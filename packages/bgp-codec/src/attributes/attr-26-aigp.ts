@@ -35,8 +35,9 @@ export const AIGP: AttributeRow<AigpAttribute> = {
   code: 26,
   name: 'aigp',
   flags: 0x80,
-  // RFC 7311 §3.? leaves a malformed AIGP to RFC 7606's guidance for optional non-transitive attributes that
-  // do not affect route selection at other speakers; like BIRD, the codec discards it ('attribute discard').
+  // RFC 7311 predates RFC 7606 and gives no approach for a malformed AIGP; the attribute only informs route
+  // selection inside an AIGP administrative domain, so the codec drops it ('attribute discard') as BIRD
+  // does (bgp_decode_aigp), rather than withdrawing the routes.
   onError: 'attribute-discard',
   carriesNlri: false,
   decode(b, start, end, flags) {

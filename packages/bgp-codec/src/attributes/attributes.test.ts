@@ -9,16 +9,16 @@ import {
   compareExtendedCommunities,
   describeExtendedCommunity,
   type ExtendedCommunity,
-  encapsulation,
+  encapsulationCommunity,
   extendedCommunityToString,
-  linkBandwidth,
-  redirect,
-  redirectToIp,
-  routeOrigin,
-  routeTarget,
-  trafficAction,
-  trafficMarking,
-  trafficRate,
+  linkBandwidthCommunity,
+  redirectCommunity,
+  redirectToIpCommunity,
+  routeOriginCommunity,
+  routeTargetCommunity,
+  trafficActionCommunity,
+  trafficMarkingCommunity,
+  trafficRateCommunity,
 } from './attr-16-extended-communities.js';
 import { as4PathFor, asPathLength, mergeAs4Path, reconcileAs4 } from './attr-17-as4-path.js';
 import { aigpAttribute, aigpMetric } from './attr-26-aigp.js';
@@ -161,77 +161,87 @@ describe('EXTENDED_COMMUNITIES meaning (RFC 4360, RFC 5668, RFC 7674, RFC 8955, 
   const cases: Array<[string, ExtendedCommunity, ReturnType<typeof describeExtendedCommunity>, string]> = [
     [
       'route target, 2-octet AS',
-      routeTarget('as2', 65000, 1),
+      routeTargetCommunity('as2', 65000, 1),
       { kind: 'route-target', form: 'as2', global: 65000, local: 1, transitive: true },
       '0002FDE800000001',
     ],
     [
       'route target, IPv4',
-      routeTarget('ipv4', 0x01020304, 5),
+      routeTargetCommunity('ipv4', 0x01020304, 5),
       { kind: 'route-target', form: 'ipv4', global: 0x01020304, local: 5, transitive: true },
       '0102010203040005',
     ],
     [
       'route target, 4-octet AS',
-      routeTarget('as4', 65536, 7),
+      routeTargetCommunity('as4', 65536, 7),
       { kind: 'route-target', form: 'as4', global: 65536, local: 7, transitive: true },
       '0202000100000007',
     ],
     [
       'route origin, 2-octet AS',
-      routeOrigin('as2', 1, 2),
+      routeOriginCommunity('as2', 1, 2),
       { kind: 'route-origin', form: 'as2', global: 1, local: 2, transitive: true },
       '0003000100000002',
     ],
     [
       'route origin, IPv4, non-transitive',
-      routeOrigin('ipv4', 0x0a000001, 3, false),
+      routeOriginCommunity('ipv4', 0x0a000001, 3, false),
       { kind: 'route-origin', form: 'ipv4', global: 0x0a000001, local: 3, transitive: false },
       '41030A0000010003',
     ],
     [
       'redirect, RFC 8955 2-octet AS',
-      redirect('as2', 65000, 100),
+      redirectCommunity('as2', 65000, 100),
       { kind: 'redirect', form: 'as2', global: 65000, local: 100 },
       '8008FDE800000064',
     ],
     [
       'redirect, RFC 7674 IPv4',
-      redirect('ipv4', 0x01020304, 9),
+      redirectCommunity('ipv4', 0x01020304, 9),
       { kind: 'redirect', form: 'ipv4', global: 0x01020304, local: 9 },
       '8108010203040009',
     ],
     [
       'redirect, RFC 7674 4-octet AS',
-      redirect('as4', 70000, 9),
+      redirectCommunity('as4', 70000, 9),
       { kind: 'redirect', form: 'as4', global: 70000, local: 9 },
       '8208000111700009',
     ],
-    ['traffic-rate 0 (discard)', trafficRate(0, 0), { kind: 'traffic-rate', asn: 0, rate: 0 }, '8006000000000000'],
+    [
+      'traffic-rate 0 (discard)',
+      trafficRateCommunity(0, 0),
+      { kind: 'traffic-rate', asn: 0, rate: 0 },
+      '8006000000000000',
+    ],
     [
       'traffic-rate 1000 bytes/s',
-      trafficRate(65000, 1000),
+      trafficRateCommunity(65000, 1000),
       { kind: 'traffic-rate', asn: 65000, rate: 1000 },
       '8006FDE8447A0000',
     ],
     [
       'traffic-rate-packets 100',
-      trafficRate(0, 100, true),
+      trafficRateCommunity(0, 100, true),
       { kind: 'traffic-rate-packets', asn: 0, rate: 100 },
       '800C000042C80000',
     ],
     [
       'traffic-action sample terminal',
-      trafficAction(true, true),
+      trafficActionCommunity(true, true),
       { kind: 'traffic-action', sample: true, terminal: true },
       '8007000000000003',
     ],
-    ['traffic-marking DSCP 10', trafficMarking(10), { kind: 'traffic-marking', dscp: 10 }, '800900000000000A'],
-    ['redirect to IP with copy', redirectToIp(true), { kind: 'redirect-to-ip', copy: true }, '0800000000000001'],
-    ['encapsulation VXLAN', encapsulation(8), { kind: 'encapsulation', tunnelType: 8 }, '030C000000000008'],
+    ['traffic-marking DSCP 10', trafficMarkingCommunity(10), { kind: 'traffic-marking', dscp: 10 }, '800900000000000A'],
+    [
+      'redirect to IP with copy',
+      redirectToIpCommunity(true),
+      { kind: 'redirect-to-ip', copy: true },
+      '0800000000000001',
+    ],
+    ['encapsulation VXLAN', encapsulationCommunity(8), { kind: 'encapsulation', tunnelType: 8 }, '030C000000000008'],
     [
       'link bandwidth',
-      linkBandwidth(65000, 125000),
+      linkBandwidthCommunity(65000, 125000),
       { kind: 'link-bandwidth', asn: 65000, bandwidth: 125000 },
       '4004FDE847F42400',
     ],
@@ -251,12 +261,12 @@ describe('EXTENDED_COMMUNITIES meaning (RFC 4360, RFC 5668, RFC 7674, RFC 8955, 
     });
   });
   it('prints route targets the way ExaBGP writes them in configurations', () => {
-    expect(extendedCommunityToString(routeTarget('as2', 65000, 1))).toBe('target:65000:1');
-    expect(extendedCommunityToString(routeTarget('ipv4', 0x01020304, 5))).toBe('target:1.2.3.4:5');
-    expect(extendedCommunityToString(redirect('as4', 70000, 9))).toBe('redirect:70000:9');
+    expect(extendedCommunityToString(routeTargetCommunity('as2', 65000, 1))).toBe('target:65000:1');
+    expect(extendedCommunityToString(routeTargetCommunity('ipv4', 0x01020304, 5))).toBe('target:1.2.3.4:5');
+    expect(extendedCommunityToString(redirectCommunity('as4', 70000, 9))).toBe('redirect:70000:9');
   });
   it('sorts by the 8 octets as an unsigned number', () => {
-    const list = [trafficRate(0, 0), routeTarget('as2', 2, 1), routeTarget('as2', 1, 2)];
+    const list = [trafficRateCommunity(0, 0), routeTargetCommunity('as2', 2, 1), routeTargetCommunity('as2', 1, 2)];
     expect(list.sort(compareExtendedCommunities).map(extendedCommunityToString)).toEqual([
       'target:1:2',
       'target:2:1',
