@@ -1,4 +1,12 @@
-import { BgpError, type BgpMessage, decodeMessage, makeContext } from 'bgp-codec';
+import {
+  BgpError,
+  type BgpMessage,
+  decodeMessage,
+  type IpPrefix,
+  ipv4ToString,
+  makeContext,
+  prefixToString,
+} from 'bgp-codec';
 
 /** Decoding a message for people: the context ExaBGP's tests run with (4-octet AS, Extended Message). */
 const CONTEXT = makeContext({ asn4: true, extendedMessage: true });
@@ -16,8 +24,18 @@ function toHex(bytes: Uint8Array): string {
   return out.toUpperCase();
 }
 
+function isPrefix(x: unknown): x is IpPrefix {
+  if (typeof x !== 'object' || x === null) return false;
+  const p = x as { afi?: unknown; length?: unknown; address?: unknown };
+  return (p.afi === 1 || p.afi === 2) && typeof p.length === 'number' && p.address !== undefined;
+}
+
+/** JSON of a decoded field, prefixes and IPv4 addresses written the way people read them. */
 function value(v: unknown): string {
-  return JSON.stringify(v, (_key, x) => {
+  return JSON.stringify(v, (key, x) => {
+    if (isPrefix(x)) return x.pathId === undefined ? prefixToString(x) : `${prefixToString(x)} path ${x.pathId}`;
+    if (typeof x === 'number' && (key === 'nextHop' || key === 'address' || key === 'originatorId'))
+      return ipv4ToString(x);
     if (x instanceof Uint8Array) return `0x${toHex(x)}`;
     if (typeof x === 'bigint') return x.toString();
     return x;

@@ -112,7 +112,10 @@ export function checkTranscript(
     const group = [...checker.currentGroup()];
     const outcome = checker.offer(message);
     if (!outcome.ok) {
-      const expected = outcome.expected.find((e) => e.kind === 'raw') ?? group.find((e) => e.kind === 'raw');
+      const expected = closest(
+        [...outcome.expected, ...group].filter((e) => e.kind === 'raw'),
+        toHex(message),
+      );
       return fail('encoding', name, `message ${matched + 1}: ${outcome.reason}`, sideBySide(expected?.value, message));
     }
     if (outcome.matched) matched++;
@@ -153,6 +156,22 @@ export function checkTranscript(
     );
   }
   return pass('encoding', name, `${matched} message(s) matched`);
+}
+
+/** The expectation most like the message: same length first, then the longest common prefix of hex. */
+function closest<T extends { value: string }>(candidates: readonly T[], hex: string): T | undefined {
+  let best: T | undefined;
+  let score = -1;
+  for (const candidate of candidates) {
+    let common = 0;
+    while (common < hex.length && candidate.value[common] === hex[common]) common++;
+    const value = (candidate.value.length === hex.length ? 1_000_000 : 0) + common;
+    if (value > score) {
+      best = candidate;
+      score = value;
+    }
+  }
+  return best;
 }
 
 function firstLine(error: unknown): string {
