@@ -156,8 +156,10 @@ export class Reactor {
   /** The task whose step is running; sockets it finds not ready remember it to wake it later. */
   current: ReactorTask | undefined;
   private readonly tasks = new Set<ReactorTask>();
-  private runSet: ReactorTask[] = [];
-  private spare: ReactorTask[] = [];
+  /** The run set of the next pass: runSet[0, runCount). Two arrays take turns, so a pass allocates nothing. */
+  private runSet: (ReactorTask | undefined)[] = [];
+  private runCount = 0;
+  private spare: (ReactorTask | undefined)[] = [];
   private readonly heap: ReactorTimer[] = [];
   private timerSequence = 0;
   private turnScheduled = false;
@@ -232,7 +234,7 @@ export class Reactor {
 
   /** @internal */
   enqueue(task: ReactorTask): void {
-    this.runSet.push(task);
+    this.runSet[this.runCount++] = task;
     this.scheduleTurn();
   }
 
@@ -283,19 +285,21 @@ export class Reactor {
     if (this.stopped) return;
     this.stats.turns++;
     this.inTurn = true;
-    const until = this.now() + this.settings.turnMs;
+    let now = this.now();
+    const until = now + this.settings.turnMs;
     try {
       for (;;) {
-        this.runDueTimers();
-        if (this.runSet.length === 0) break;
+        this.runDueTimers(now);
+        if (this.runCount === 0) break;
         this.pass();
-        if (this.now() >= until) break;
+        now = this.now();
+        if (now >= until) break;
       }
     } finally {
       this.inTurn = false;
     }
     // Still work to do: let the event loop move bytes first, then carry on (select with a zero timeout).
-    if (this.runSet.length > 0) this.scheduleTurn();
+    if (this.runCount > 0) this.scheduleTurn();
     else this.wait();
   }
 
@@ -324,9 +328,12 @@ export class Reactor {
   private pass(): void {
     this.stats.passes++;
     const run = this.runSet;
+    const count = this.runCount;
     this.runSet = this.spare;
-    for (let i = 0; i < run.length; i++) {
+    this.runCount = 0;
+    for (let i = 0; i < count; i++) {
       const task = run[i] as ReactorTask;
+      run[i] = undefined;
       task.queued = false;
       if (task.finished) continue;
       this.current = task;
@@ -344,13 +351,11 @@ export class Reactor {
       }
     }
     this.current = undefined;
-    run.length = 0;
     this.spare = run;
   }
 
-  private runDueTimers(): void {
+  private runDueTimers(now: number): void {
     if (this.heap.length === 0) return;
-    const now = this.now();
     for (let timer = this.heap[0]; timer !== undefined && timer.deadline <= now; timer = this.heap[0]) {
       this.disarmTimer(timer);
       this.stats.timersFired++;
