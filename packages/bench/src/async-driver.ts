@@ -70,7 +70,7 @@ export async function createAsyncDriver(): Promise<Driver> {
         }
       })();
       return {
-        port: listener.port,
+        ports: [listener.port],
         close: async () => {
           open = false;
           await listener.close();
@@ -80,6 +80,7 @@ export async function createAsyncDriver(): Promise<Driver> {
     async connect(host, port): Promise<Link> {
       return new AsyncLink(await connect({ host, port, timeoutMs: 30_000 }));
     },
+    ownKeepalives: false,
     every(ms, tick) {
       const timer = setInterval(tick, ms);
       return () => clearInterval(timer);

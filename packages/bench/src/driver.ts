@@ -5,8 +5,11 @@
  */
 export type Mode = 'sync' | 'async' | 'bridge-polling' | 'bridge-effect';
 export const MODES: readonly Mode[] = ['sync', 'async', 'bridge-polling', 'bridge-effect'];
-/** `raw-net` is Node's socket and the codec's FrameParser with no transport: the floor the modes sit on. */
-export type DriverName = Mode | 'raw-net';
+/**
+ * `raw-net` is Node's socket and the codec's FrameParser with no transport: the floor the modes sit on.
+ * `fsm-sync` is the session FSM on the sync reactor: what the two bridges are compared with.
+ */
+export type DriverName = Mode | 'fsm-sync' | 'raw-net';
 
 export interface Link {
   /** Whole messages (header included), in order; the view is valid during the call only. */
@@ -22,16 +25,26 @@ export interface Link {
 }
 
 export interface Listener {
-  readonly port: number;
+  /** Where each expected peer connects: one port for all, or one per peer (a passive session each). */
+  readonly ports: readonly number[];
   close(): Promise<void>;
+}
+
+export interface SessionOptions {
+  /** Peers that will connect (a session mode prepares one passive session per peer). */
+  readonly peers: number;
+  /** KEEPALIVE interval; session modes give it to the FSM (transport modes send from `every`). */
+  readonly keepaliveMs?: number;
 }
 
 export interface Driver {
   readonly name: DriverName;
   /** What is measured, in one line, for the report (which package, which layer). */
   readonly measures: string;
-  listen(host: string, accept: (link: Link) => void): Promise<Listener>;
-  connect(host: string, port: number): Promise<Link>;
+  /** The FSM sends its own KEEPALIVEs (session modes): the harness must not add any. */
+  readonly ownKeepalives: boolean;
+  listen(host: string, accept: (link: Link) => void, options: SessionOptions): Promise<Listener>;
+  connect(host: string, port: number, options: SessionOptions): Promise<Link>;
   /** A repeating timer run by this mode's own scheduler (the reactor's timers for sync). */
   every(ms: number, tick: () => void): () => void;
   /** Release what the mode holds (a reactor); called once per process at the end. */

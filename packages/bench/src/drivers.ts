@@ -14,6 +14,7 @@ export async function loadDriver(name: DriverName): Promise<Driver | DriverUnava
         return await (await import('./sync-driver.js')).createSyncDriver();
       case 'async':
         return await (await import('./async-driver.js')).createAsyncDriver();
+      case 'fsm-sync':
       case 'bridge-polling':
       case 'bridge-effect':
         return await (await import('./bridge-driver.js')).createBridgeDriver(name);

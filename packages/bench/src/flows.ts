@@ -30,6 +30,10 @@ export interface StreamOutcome {
   readonly streamBegin: number;
   readonly streamEnd: number;
   readonly received: ReceiverStats;
+  /** UPDATEs the sender had to send; `complete` false when the deadline came first. */
+  readonly expected: number;
+  readonly complete: boolean;
+  readonly streamError?: string;
   readonly syscalls?: { sender: SyscallCounts; receiver: SyscallCounts };
 }
 
@@ -42,6 +46,7 @@ export interface StreamPlan {
   readonly size: number;
   /** Stamp every n-th message (bounded memory for a million messages). */
   readonly stride: number;
+  /** The deadline of the stream: past it, what arrived is measured and the sender stopped. */
   readonly timeoutMs: number;
   /** Only the first `streamingPeers` connections send (the rest stay idle: KEEPALIVE jitter). */
   readonly streamingPeers?: number;
@@ -68,15 +73,24 @@ function cost(
 /** Connect, send every prepared message, wait until the receiver has them all; measure both processes. */
 export async function streamOnce(pair: WorkerPair, plan: StreamPlan): Promise<StreamOutcome> {
   const { tx, rx } = pair;
-  const { port } = await rx.request<{ port: number }>('rx.listen', {
+  const { ports } = await rx.request<{ ports: number[] }>('rx.listen', {
     mode: pair.mode,
     host: plan.host,
     stride: plan.stride,
     countRoutes: plan.countRoutes ?? true,
     echo: true,
+    peers: plan.peers,
+    ...(plan.keepalive ? { keepaliveMs: plan.keepalive.intervalMs } : {}),
   });
   try {
-    await tx.request('tx.connect', { mode: pair.mode, host: plan.host, port, peers: plan.peers, parallel: 64 });
+    await tx.request('tx.connect', {
+      mode: pair.mode,
+      host: plan.host,
+      ports,
+      peers: plan.peers,
+      parallel: 64,
+      ...(plan.keepalive ? { keepaliveMs: plan.keepalive.intervalMs } : {}),
+    });
     await rx.request('rx.waitConnections', { count: plan.peers, timeoutMs: plan.timeoutMs });
     const prepared = await tx.request<{ messages: number; bytes: number }>('tx.prepare', {
       kind: plan.kind,
@@ -93,12 +107,25 @@ export async function streamOnce(pair: WorkerPair, plan: StreamPlan): Promise<St
     const txBefore = sampleProcess(tx.pid);
     const rxBefore = sampleProcess(rx.pid);
     const expected = prepared.messages;
-    const [stream, received] = await Promise.all([
-      tx.request<{ begin: number; end: number; starts: number[][]; sendLatency: number[] }>('tx.stream', {
+    const requested = Number(process.hrtime.bigint());
+    let streamError: string | undefined;
+    const streaming = tx
+      .request<{ begin: number; end: number; starts: number[][]; sendLatency: number[] }>('tx.stream', {
         stride: plan.stride,
-      }),
-      rx.request<ReceiverStats>('rx.waitFor', { messages: expected, timeoutMs: plan.timeoutMs, type: 2 }),
-    ]);
+      })
+      .catch((error: Error) => {
+        streamError = error.message.split('\n')[0];
+        return undefined;
+      });
+    const received = await rx.request<ReceiverStats>('rx.waitFor', {
+      messages: expected,
+      timeoutMs: plan.timeoutMs,
+      partial: true,
+    });
+    // Past the deadline the sender is stopped: closing its connections ends the stream it is in.
+    if (!received.complete) await tx.request('tx.close', {}).catch(() => undefined);
+    const sent = await streaming;
+    const stream = sent ?? { begin: requested, end: Number.NaN, starts: [], sendLatency: [] };
     const txAfter = sampleProcess(tx.pid);
     const rxAfter = sampleProcess(rx.pid);
     if (plan.keepalive) await tx.request('tx.stopKeepalive', {});
@@ -130,6 +157,9 @@ export async function streamOnce(pair: WorkerPair, plan: StreamPlan): Promise<St
       streamBegin: stream.begin,
       streamEnd: received.lastAt,
       received,
+      expected,
+      complete: received.complete === true,
+      ...(streamError && received.complete !== true ? { streamError } : {}),
       ...(syscalls ? { syscalls } : {}),
     };
   } finally {
@@ -141,15 +171,16 @@ export async function streamOnce(pair: WorkerPair, plan: StreamPlan): Promise<St
 /** Round trips on one established connection (ROUTE-REFRESH out, echo back). */
 export async function roundTrips(pair: WorkerPair, host: string, count: number, timeoutMs: number): Promise<number[]> {
   const { tx, rx } = pair;
-  const { port } = await rx.request<{ port: number }>('rx.listen', {
+  const { ports } = await rx.request<{ ports: number[] }>('rx.listen', {
     mode: pair.mode,
     host,
     stride: 1,
     countRoutes: false,
     echo: true,
+    peers: 1,
   });
   try {
-    await tx.request('tx.connect', { mode: pair.mode, host, port, peers: 1, parallel: 1 });
+    await tx.request('tx.connect', { mode: pair.mode, host, ports, peers: 1, parallel: 1 });
     await tx.request('tx.ping', { count: Math.min(20, count), timeoutMs });
     return await tx.request<number[]>('tx.ping', { count, timeoutMs });
   } finally {
@@ -176,15 +207,17 @@ export async function idleOnce(
   timeoutMs: number,
 ): Promise<IdleOutcome> {
   const { tx, rx } = pair;
-  const { port } = await rx.request<{ port: number }>('rx.listen', {
+  const { ports } = await rx.request<{ ports: number[] }>('rx.listen', {
     mode: pair.mode,
     host,
     stride: 1,
     countRoutes: false,
     echo: false,
+    peers: sessions,
+    keepaliveMs,
   });
   try {
-    await tx.request('tx.connect', { mode: pair.mode, host, port, peers: sessions, parallel: 64 });
+    await tx.request('tx.connect', { mode: pair.mode, host, ports, peers: sessions, parallel: 64, keepaliveMs });
     await rx.request('rx.waitConnections', { count: sessions, timeoutMs });
     await tx.request('tx.keepalive', { intervalMs: keepaliveMs, peers: Array.from({ length: sessions }, (_, i) => i) });
     await rx.request('rx.reset', {});
@@ -230,17 +263,18 @@ export async function sessionsOnce(
 ): Promise<SessionsOutcome> {
   const { tx, rx } = pair;
   type Mem = { rss: number; heapUsed: number };
-  const { port } = await rx.request<{ port: number }>('rx.listen', {
+  const { ports } = await rx.request<{ ports: number[] }>('rx.listen', {
     mode: pair.mode,
     host,
     stride: 1,
     countRoutes: false,
     echo: false,
+    peers: sessions,
   });
   try {
     const [txBefore, rxBefore] = await Promise.all([tx.request<Mem>('memory', {}), rx.request<Mem>('memory', {})]);
     const t0 = process.hrtime.bigint();
-    await tx.request('tx.connect', { mode: pair.mode, host, port, peers: sessions, parallel: 64 });
+    await tx.request('tx.connect', { mode: pair.mode, host, ports, peers: sessions, parallel: 64 });
     await rx.request('rx.waitConnections', { count: sessions, timeoutMs });
     const connectSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
     const [txAfter, rxAfter] = await Promise.all([tx.request<Mem>('memory', {}), rx.request<Mem>('memory', {})]);

@@ -125,17 +125,17 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
           syscalls: syscalls.get(mode) ?? { notMeasured: 'not run' },
         };
       });
+      // Transport modes are compared with sync; the bridges with the same FSM on the sync reactor.
       const ratios: Record<string, Summary> = {};
-      const syncRuns = runs.get('sync');
-      if (syncRuns) {
-        const base = syncRuns.map((r) => (r.ok ? (r.metrics[scenario.primary.metric] ?? Number.NaN) : Number.NaN));
-        for (const mode of available) {
-          if (mode === 'sync') continue;
-          const other = (runs.get(mode) ?? []).map((r) =>
-            r.ok ? (r.metrics[scenario.primary.metric] ?? Number.NaN) : Number.NaN,
-          );
-          ratios[`${mode}/sync`] = pairedRatio(other, base);
-        }
+      const primaryOf = (mode: DriverName): number[] =>
+        (runs.get(mode) ?? []).map((r) => (r.ok ? (r.metrics[scenario.primary.metric] ?? Number.NaN) : Number.NaN));
+      for (const mode of available) {
+        const base: DriverName | undefined = mode.startsWith('bridge-')
+          ? 'fsm-sync'
+          : mode === 'sync'
+            ? undefined
+            : 'sync';
+        if (base && runs.has(base)) ratios[`${mode}/${base}`] = pairedRatio(primaryOf(mode), primaryOf(base));
       }
       scenarios.push({
         id: scenario.id,

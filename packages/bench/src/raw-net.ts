@@ -57,7 +57,7 @@ export const rawNetDriver: Driver = {
     });
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : 0;
-    return { port, close: () => new Promise((resolve) => server.close(() => resolve())) };
+    return { ports: [port], close: () => new Promise((resolve) => server.close(() => resolve())) };
   },
   async connect(host, port): Promise<Link> {
     const socket = createConnection({ host, port });
@@ -67,6 +67,7 @@ export const rawNetDriver: Driver = {
     });
     return new RawLink(socket);
   },
+  ownKeepalives: false,
   every(ms, tick) {
     const timer = setInterval(tick, ms);
     return () => clearInterval(timer);

@@ -58,6 +58,7 @@ export interface ReceiverStats {
   readonly lastAt: number;
   readonly outOfOrder: number;
   readonly closedWithReason: string[];
+  readonly complete?: boolean;
 }
 
 function receiverStats(r: ReceiverState): ReceiverStats {
@@ -94,7 +95,15 @@ export const handlers: Record<string, (params: never) => Promise<unknown> | unkn
     return { rss: m.rss, heapUsed: m.heapUsed, external: m.external + m.arrayBuffers };
   },
 
-  'rx.listen': async (p: { mode: DriverName; host: string; stride: number; countRoutes: boolean; echo: boolean }) => {
+  'rx.listen': async (p: {
+    mode: DriverName;
+    host: string;
+    stride: number;
+    countRoutes: boolean;
+    echo: boolean;
+    peers: number;
+    keepaliveMs?: number;
+  }) => {
     const d = await useDriver(p.mode);
     const state: ReceiverState = {
       listener: undefined as unknown as Listener,
@@ -115,56 +124,60 @@ export const handlers: Record<string, (params: never) => Promise<unknown> | unkn
       stride: Math.max(1, p.stride),
       countRoutes: p.countRoutes,
     };
-    state.listener = await d.listen(p.host, (link) => {
-      const id = state.links.length;
-      state.links.push(link);
-      state.arrivals.push([]);
-      state.keepaliveArrivals.push([]);
-      state.expectedIndex.push(0);
-      let updates = 0;
-      link.onMessage = (type, message) => {
-        const t = now();
-        if (state.messages === 0) state.firstAt = t;
-        state.lastAt = t;
-        state.messages++;
-        state.bytes += message.length;
-        state.byType[type] = (state.byType[type] ?? 0) + 1;
-        if (type === MessageType.UPDATE) {
-          if (updates % state.stride === 0) state.arrivals[id]?.push(t);
-          updates++;
-          state.updates++;
-          if (state.countRoutes) {
-            const counted = countRoutes(message);
-            state.routes += counted.announced;
-            const expected = state.expectedIndex[id] as number;
-            if (counted.firstIndex >= 0 && expected >= 0) {
-              if (counted.firstIndex !== expected) {
-                state.outOfOrder++;
-                state.expectedIndex[id] = -1;
-              } else {
-                state.expectedIndex[id] = expected + counted.announced;
+    state.listener = await d.listen(
+      p.host,
+      (link) => {
+        const id = state.links.length;
+        state.links.push(link);
+        state.arrivals.push([]);
+        state.keepaliveArrivals.push([]);
+        state.expectedIndex.push(0);
+        let updates = 0;
+        link.onMessage = (type, message) => {
+          const t = now();
+          if (state.messages === 0) state.firstAt = t;
+          state.lastAt = t;
+          state.messages++;
+          state.bytes += message.length;
+          state.byType[type] = (state.byType[type] ?? 0) + 1;
+          if (type === MessageType.UPDATE) {
+            if (updates % state.stride === 0) state.arrivals[id]?.push(t);
+            updates++;
+            state.updates++;
+            if (state.countRoutes) {
+              const counted = countRoutes(message);
+              state.routes += counted.announced;
+              const expected = state.expectedIndex[id] as number;
+              if (counted.firstIndex >= 0 && expected >= 0) {
+                if (counted.firstIndex !== expected) {
+                  state.outOfOrder++;
+                  state.expectedIndex[id] = -1;
+                } else {
+                  state.expectedIndex[id] = expected + counted.announced;
+                }
               }
             }
+          } else if (type === MessageType.KEEPALIVE) {
+            state.keepaliveArrivals[id]?.push(t);
+          } else if (type === MessageType.ROUTE_REFRESH && p.echo) {
+            void link.sendAll([routeRefresh]);
           }
-        } else if (type === MessageType.KEEPALIVE) {
-          state.keepaliveArrivals[id]?.push(t);
-        } else if (type === MessageType.ROUTE_REFRESH && p.echo) {
-          void link.sendAll([routeRefresh]);
-        }
-        if (state.waiters.length) {
-          state.waiters = state.waiters.filter((w) => {
-            if (state.updates < w.messages) return true;
-            w.resolve();
-            return false;
-          });
-        }
-      };
-      link.onClose = (reason) => {
-        if (reason) state.closedWithReason.push(reason);
-      };
-    });
+          if (state.waiters.length) {
+            state.waiters = state.waiters.filter((w) => {
+              if (state.updates < w.messages) return true;
+              w.resolve();
+              return false;
+            });
+          }
+        };
+        link.onClose = (reason) => {
+          if (reason) state.closedWithReason.push(reason);
+        };
+      },
+      { peers: p.peers, ...(p.keepaliveMs ? { keepaliveMs: p.keepaliveMs } : {}) },
+    );
     receiver = state;
-    return { port: state.listener.port };
+    return { ports: state.listener.ports, ownKeepalives: d.ownKeepalives };
   },
   'rx.reset': () => {
     const r = needReceiver();
@@ -176,24 +189,28 @@ export const handlers: Record<string, (params: never) => Promise<unknown> | unkn
     r.firstAt = r.lastAt = 0;
     return null;
   },
-  /** Resolve once `messages` UPDATEs arrived in total (or reject after `timeoutMs`). */
-  'rx.waitFor': async (p: { messages: number; timeoutMs: number }) => {
+  /**
+   * Resolve once `messages` UPDATEs arrived in total; after `timeoutMs` resolve with what arrived (complete
+   * false) when `partial`, else reject.
+   */
+  'rx.waitFor': async (p: { messages: number; timeoutMs: number; partial?: boolean }) => {
     const r = needReceiver();
+    let complete = true;
     if (r.updates < p.messages) {
-      await new Promise<void>((resolve, reject) => {
+      complete = await new Promise<boolean>((resolve, reject) => {
         const timer = setTimeout(() => {
-          reject(new Error(`receiver: ${r.updates} of ${p.messages} UPDATEs arrived within ${p.timeoutMs} ms`));
+          r.waiters = r.waiters.filter((w) => w.resolve !== done);
+          if (p.partial) resolve(false);
+          else reject(new Error(`receiver: ${r.updates} of ${p.messages} UPDATEs arrived within ${p.timeoutMs} ms`));
         }, p.timeoutMs);
-        r.waiters.push({
-          messages: p.messages,
-          resolve: () => {
-            clearTimeout(timer);
-            resolve();
-          },
-        });
+        const done = (): void => {
+          clearTimeout(timer);
+          resolve(true);
+        };
+        r.waiters.push({ messages: p.messages, resolve: done });
       });
     }
-    return receiverStats(r);
+    return { ...receiverStats(r), complete };
   },
   'rx.waitConnections': async (p: { count: number; timeoutMs: number }) => {
     const r = needReceiver();
@@ -220,18 +237,26 @@ export const handlers: Record<string, (params: never) => Promise<unknown> | unkn
 
   // -------------------------------------------------------------- sender
 
-  'tx.connect': async (p: { mode: DriverName; host: string; port: number; peers: number; parallel: number }) => {
+  'tx.connect': async (p: {
+    mode: DriverName;
+    host: string;
+    ports: number[];
+    peers: number;
+    parallel: number;
+    keepaliveMs?: number;
+  }) => {
     const d = await useDriver(p.mode);
     const links: Link[] = [];
     let next = 0;
+    const options = { peers: 1, ...(p.keepaliveMs ? { keepaliveMs: p.keepaliveMs } : {}) };
     const open = async (): Promise<void> => {
       while (next < p.peers) {
-        next++;
-        const link = await d.connect(p.host, p.port);
+        const id = next++;
+        const link = await d.connect(p.host, p.ports[id % p.ports.length] as number, options);
         link.onMessage = (type) => {
           if (type === MessageType.ROUTE_REFRESH) pong?.();
         };
-        links.push(link);
+        links[id] = link;
       }
     };
     await Promise.all(Array.from({ length: Math.max(1, Math.min(p.parallel, p.peers)) }, open));
@@ -319,6 +344,8 @@ export const handlers: Record<string, (params: never) => Promise<unknown> | unkn
   'tx.keepalive': (p: { intervalMs: number; peers: number[] }) => {
     const s = needSender();
     const d = driver as Driver;
+    // Session modes: the FSM sends KEEPALIVEs on its own timer (set at connect).
+    if (d.ownKeepalives) return null;
     const keepalive = keepaliveMessage();
     for (const id of p.peers) {
       const link = s.links[id];

@@ -111,7 +111,7 @@ export async function createSyncDriver(): Promise<Driver> {
       );
       acceptor.done.catch(() => undefined);
       return {
-        port: listener.port,
+        ports: [listener.port],
         close: async () => {
           listener.close();
           acceptor.cancel();
@@ -122,6 +122,7 @@ export async function createSyncDriver(): Promise<Driver> {
       const connection = await reactor.run(connect({ host, port, timeoutMs: 30_000 }, reactor), 'connect');
       return new SyncLink(reactor, connection);
     },
+    ownKeepalives: false,
     every(ms, tick) {
       const timer = reactor.createTimer(() => {
         tick();
