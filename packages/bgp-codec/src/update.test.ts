@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { PathAttribute } from './attributes/registry.js';
 import { ASN4_CONTEXT, type CodecContext, DEFAULT_CONTEXT, makeContext } from './context.js';
@@ -247,5 +248,71 @@ describe('End-of-RIB (RFC 4724 §2)', () => {
   it('is not an UPDATE with other attributes or routes', () => {
     expect(isEndOfRib(decodeUpdate(body('', '40010100 400200', ''), DEFAULT_CONTEXT))).toBeUndefined();
     expect(isEndOfRib(decodeUpdate(hex('00000008800F05000201080A'), DEFAULT_CONTEXT))).toBeUndefined();
+  });
+});
+
+describe('UPDATE round trips over random routes (fast-check)', () => {
+  const v4 = fc
+    .tuple(
+      fc.integer({ min: 0, max: 32 }),
+      fc.integer({ min: 0, max: 0xffffffff }),
+      fc.option(fc.integer({ min: 0, max: 0xffffffff }), { nil: undefined }),
+    )
+    .map(([length, bits, pathId]) => {
+      const octets = (length + 7) >>> 3;
+      const keep = octets === 0 ? 0 : (0xffffffff << (32 - octets * 8)) >>> 0;
+      return { afi: 1 as const, length, address: (bits & keep) >>> 0, pathId };
+    });
+  const v6 = fc
+    .tuple(
+      fc.integer({ min: 0, max: 128 }),
+      fc.uint8Array({ minLength: 16, maxLength: 16 }),
+      fc.option(fc.integer({ min: 0, max: 0xffffffff }), { nil: undefined }),
+    )
+    .map(([length, address, pathId]) => {
+      address.fill(0, (length + 7) >>> 3);
+      return { afi: 2 as const, length, address, pathId };
+    });
+  it('decode(encode(update)) gives the routes back, with and without ADD-PATH, for IPv4 and IPv6 families', () => {
+    fc.assert(
+      fc.property(
+        fc.array(v4, { maxLength: 40 }),
+        fc.array(v4, { maxLength: 40 }),
+        fc.array(v6, { maxLength: 30 }),
+        fc.array(v6, { maxLength: 30 }),
+        fc.boolean(),
+        fc.constantFrom(1, 2),
+        (withdrawn, nlri, reach, unreach, addPath, safi) => {
+          const families = addPath ? new Set(['1/1', `2/${safi}`]) : new Set<string>();
+          const ctx = makeContext({ asn4: true, addPathReceive: families, addPathSend: families });
+          // Without ADD-PATH the path identifier is not sent, so none comes back.
+          const strip = <T extends { pathId: number | undefined }>(p: T): T =>
+            addPath ? { ...p, pathId: p.pathId ?? 0 } : { ...p, pathId: undefined };
+          const update: UpdateMessage = {
+            type: 'update',
+            withdrawn,
+            attributes: [
+              { kind: 'origin', code: 1, origin: 0 },
+              { kind: 'as-path', code: 2, segments: [] },
+              { kind: 'next-hop', code: 3, nextHop: 0x0a000001 },
+              { kind: 'mp-reach-nlri', code: 14, afi: 2, safi, nextHop: new Uint8Array(16).fill(1), nlri: reach },
+              { kind: 'mp-unreach-nlri', code: 15, afi: 2, safi, withdrawn: unreach },
+            ],
+            nlri,
+          };
+          const back = decodeUpdate(
+            encodeUpdate(update, makeContext({ ...ctx, extendedMessage: true })).subarray(19),
+            ctx,
+          );
+          expect(back.outcome).toBe('ok');
+          expect(back.withdrawn).toEqual(withdrawn.map(strip));
+          expect(back.nlri).toEqual(nlri.map(strip));
+          const [, , , r, u] = back.attributes;
+          expect(r?.kind === 'mp-reach-nlri' && r.nlri).toEqual(reach.map(strip));
+          expect(u?.kind === 'mp-unreach-nlri' && u.withdrawn).toEqual(unreach.map(strip));
+        },
+      ),
+      { numRuns: 1000 },
+    );
   });
 });
