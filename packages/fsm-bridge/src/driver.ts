@@ -50,6 +50,11 @@ export interface Runner {
   post(event: FsmEvent): void;
   /** Give the FSM an accepted connection: any attempt of its own is dropped, `tcp-connected` is posted. */
   adopt(connection: IncomingConnection): void;
+  /**
+   * Stop (true) or resume (false) reading the connection: received messages wait in the kernel and TCP
+   * flow control slows the peer. Timers and queued events go on. For a consumer that cannot keep up.
+   */
+  pauseReading(paused: boolean): void;
   /** Stop at once: no NOTIFICATION, sockets reset, timers cleared (teardown after a failure). */
   destroy(): void;
 }

@@ -83,7 +83,12 @@ export interface SessionOptions {
    * for traces, KEEPALIVE timing, `--print-received`. `message` is a view: copy what you keep.
    */
   readonly onMessage?: (direction: 'sent' | 'received', type: number, message: Uint8Array, session: Session) => void;
-  /** Also keep received UPDATEs for {@link Session.updates}; default true. */
+  /**
+   * Keep received UPDATEs for {@link Session.updates}; default: when there is no `onUpdate`. The buffer is
+   * bounded: past UPDATE_BUFFER_HIGH UPDATEs not yet taken the session stops reading the connection (TCP
+   * flow control holds the peer back) until the iterator has taken them down to UPDATE_BUFFER_LOW. A consumer
+   * that stops for longer than the hold time lets the hold timer expire, as RFC 4271 wants.
+   */
   readonly iterateUpdates?: boolean;
 }
 
@@ -127,6 +132,10 @@ export async function startSession(config: SessionConfig, options: SessionOption
   return session;
 }
 
+/** Received UPDATEs buffered for the iterator before the session stops reading, and where it resumes. */
+export const UPDATE_BUFFER_HIGH = 4096;
+export const UPDATE_BUFFER_LOW = 1024;
+
 const BATCH = 25;
 const BATCHES_IN_FLIGHT = 4;
 
@@ -151,6 +160,7 @@ export class Session {
   private receivedWaiter: (() => void) | undefined;
   private ended = false;
   private onFirstState: (() => void) | undefined;
+  private readingPaused = false;
 
   constructor(
     readonly config: SessionConfig,
@@ -190,6 +200,11 @@ export class Session {
   /** The port the session listens on (0 when it does not listen). */
   get listenPort(): number {
     return this.listener?.port ?? 0;
+  }
+
+  /** UPDATEs received and not yet taken from {@link Session.updates}. */
+  get bufferedUpdates(): number {
+    return this.received.length;
   }
 
   /** FSMs running (2 during a connection collision). */
@@ -276,6 +291,7 @@ export class Session {
     for (;;) {
       const next = this.received.shift();
       if (next !== undefined) {
+        if (this.readingPaused && this.received.length <= UPDATE_BUFFER_LOW) this.pauseReading(false);
         yield next;
         continue;
       }
@@ -322,6 +338,11 @@ export class Session {
     this.acks.clear();
     this.receivedWaiter?.();
     if (this.ownsDriver) this.driver.close();
+  }
+
+  private pauseReading(paused: boolean): void {
+    this.readingPaused = paused;
+    for (const run of this.runs) run.runner.pauseReading(paused);
   }
 
   private post(messages: Uint8Array[]): Promise<void> {
@@ -412,8 +433,9 @@ export class Session {
         this.counters.updatesReceived++;
         const update: ReceivedUpdate = { update: effect.update, message: effect.message.slice() };
         this.options.onUpdate?.(update, this);
-        if (this.options.iterateUpdates ?? true) {
+        if (this.options.iterateUpdates ?? this.options.onUpdate === undefined) {
           this.received.push(update);
+          if (!this.readingPaused && this.received.length >= UPDATE_BUFFER_HIGH) this.pauseReading(true);
           const waiter = this.receivedWaiter;
           this.receivedWaiter = undefined;
           waiter?.();

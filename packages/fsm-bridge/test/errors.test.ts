@@ -4,7 +4,7 @@
  */
 import { encodeKeepalive, MessageType } from 'bgp-codec';
 import { describe, expect, it } from 'vitest';
-import { startSession } from '../src/session.js';
+import { startSession, UPDATE_BUFFER_HIGH } from '../src/session.js';
 import { Cleanup, DRIVERS, establishWithPeer, localConfig } from './helpers.js';
 import { connectPeer, freePort, PeerListener, peerOpen, routeIndex, routeUpdate } from './peer.js';
 
@@ -203,6 +203,40 @@ describe.concurrent.each(DRIVERS)('driver %s', (driver) => {
     const cease = await late.readSkippingKeepalives();
     expect(Array.from(cease.body)).toEqual([6, 7]);
     expect(session.state).toBe('Established');
+  });
+
+  it('stops reading for a slow consumer of updates(): the buffer stays bounded, nothing is lost', async ({
+    onTestFinished,
+  }) => {
+    const cleanup = new Cleanup(onTestFinished);
+    const receiver = await startSession(
+      localConfig({ localAs: 65002, peerAs: 65001, routerId: '10.0.0.2', passive: true, peerPort: 1 }),
+      { driver },
+    );
+    cleanup.add(() => receiver.destroy());
+    const sender = await startSession(localConfig({ peerPort: receiver.listenPort }), { driver });
+    cleanup.add(() => sender.destroy());
+    await Promise.all([sender.established(), receiver.established()]);
+    const count = 3 * UPDATE_BUFFER_HIGH;
+    const sending = sender.sendUpdates(
+      (function* () {
+        for (let i = 0; i < count; i++) yield routeUpdate(i);
+      })(),
+    );
+    // Nobody iterates yet: the session fills its buffer to the high mark, then leaves the rest in TCP.
+    const deadline = Date.now() + 10_000;
+    while (receiver.bufferedUpdates < UPDATE_BUFFER_HIGH && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(receiver.bufferedUpdates).toBeGreaterThanOrEqual(UPDATE_BUFFER_HIGH);
+    expect(receiver.bufferedUpdates).toBeLessThanOrEqual(UPDATE_BUFFER_HIGH + 1);
+    let next = 0;
+    for await (const u of receiver.updates()) {
+      expect(routeIndex(u.message)).toBe(next++);
+      if (next === count) break;
+    }
+    await sending;
+    expect(receiver.state).toBe('Established');
   });
 
   it('carries 10,000 UPDATEs between two of its sessions in order, none lost', async ({ onTestFinished }) => {

@@ -113,6 +113,27 @@ describe.each(DRIVERS)('driver %s over loopback', (driver) => {
   });
 });
 
+describe.each(DRIVERS)('driver %s over IPv6 loopback', (driver) => {
+  it('establishes between two of its sessions on ::1 with IPv6 unicast negotiated (RFC 4760)', async ({
+    onTestFinished,
+  }) => {
+    const cleanup = new Cleanup(onTestFinished);
+    const v6 = { peerAddress: '::1', localAddress: '::1', families: [[2, 1]] as Array<[number, number]> };
+    const passive = await startSession(
+      localConfig({ ...v6, localAs: 65002, peerAs: 65001, routerId: '10.0.0.2', passive: true, peerPort: 1 }),
+      { driver },
+    );
+    cleanup.add(() => passive.destroy());
+    const active = await startSession(localConfig({ ...v6, peerPort: passive.listenPort }), { driver });
+    cleanup.add(() => active.destroy());
+    await Promise.all([active.established(), passive.established()]);
+    expect(active.negotiated?.families).toEqual([{ afi: 2, safi: 1 }]);
+    await active.sendUpdate(routeUpdate(6));
+    expect(routeIndex((await nextUpdate(passive)).message)).toBe(6);
+    await active.stop();
+  });
+});
+
 describe('every driver against the same scripted peer', () => {
   afterAll(() => sequences.clear());
   it('sent the same message sequence, byte for byte', () => {

@@ -40,6 +40,7 @@ export class AsyncIo {
   private connection: Connection | undefined;
   private generation = 0;
   private canRead = false;
+  private paused = false;
   private readInFlight = false;
   private lastWasMessage = false;
   private socketEvent: FsmEvent | undefined;
@@ -62,6 +63,12 @@ export class AsyncIo {
     this.post({ kind: 'tcp-connected', direction: 'incoming' });
   }
 
+  /** A read already in flight completes; no new one starts until resumed. */
+  pauseReading(paused: boolean): void {
+    this.paused = paused;
+    if (!paused) this.signal();
+  }
+
   /** The next event for the FSM. */
   async nextEvent(): Promise<FsmEvent> {
     if (this.lastWasMessage) {
@@ -70,7 +77,7 @@ export class AsyncIo {
       this.readInFlight = false;
     }
     for (;;) {
-      if (this.connection !== undefined && this.canRead && !this.readInFlight) this.startRead();
+      if (this.connection !== undefined && this.canRead && !this.readInFlight && !this.paused) this.startRead();
       if (this.preferQueue || this.socketEvent === undefined) {
         const queued = this.queue.shift();
         if (queued !== undefined) {

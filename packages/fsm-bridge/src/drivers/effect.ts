@@ -37,6 +37,10 @@ export class EffectRunner implements Runner {
     this.io.adopt(connection);
   }
 
+  pauseReading(paused: boolean): void {
+    this.io.pauseReading(paused);
+  }
+
   destroy(): void {
     this.destroyed = true;
     this.io.finish(false);

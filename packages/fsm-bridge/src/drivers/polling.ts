@@ -137,6 +137,10 @@ export class PollingRunner implements Runner {
     this.io.adopt(connection);
   }
 
+  pauseReading(paused: boolean): void {
+    this.io.pauseReading(paused);
+  }
+
   destroy(): void {
     this.destroyed = true;
     this.io.finish(false);

@@ -94,6 +94,7 @@ class SyncRunner implements Runner {
   private generation = 0;
   private connecting: ReactorTask<void> | undefined;
   private readable = false;
+  private paused = false;
   private preferQueue = false;
   private readonly timers = new Map<TimerName, ReactorTimer>();
   private readonly timerIds = new Map<TimerName, number>();
@@ -116,6 +117,11 @@ class SyncRunner implements Runner {
     this.dropConnection(false);
     this.setConnection((incoming as SyncIncoming).connection);
     this.post({ kind: 'tcp-connected', direction: 'incoming' });
+  }
+
+  pauseReading(paused: boolean): void {
+    this.paused = paused;
+    if (!paused) this.task.wake();
   }
 
   destroy(): void {
@@ -186,7 +192,7 @@ class SyncRunner implements Runner {
 
   private readSocket(): FsmEvent | undefined {
     const connection = this.connection;
-    if (connection === undefined || !this.readable) return undefined;
+    if (connection === undefined || !this.readable || this.paused) return undefined;
     try {
       const frame = connection.poll();
       if (frame === NOT_YET) return undefined;
