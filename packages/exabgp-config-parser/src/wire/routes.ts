@@ -1,5 +1,5 @@
 import { type IpPrefix, ipv4Prefix, ipv6Prefix, parseIpv4, parseIpv6 } from 'bgp-codec';
-import type { Neighbor, Route } from '../model.js';
+import type { Attributes, Neighbor, Route } from '../model.js';
 import { familyKeyOf, familyText, neighborFamilies } from './families.js';
 import { localAddressOf, routerIdOf, type SessionFacts, WireError } from './open.js';
 
@@ -136,6 +136,7 @@ export function outgoingRoutes(neighbor: Neighbor, facts: SessionFacts = {}): Ou
   const out: OutgoingRoute[] = [];
   // the canonical key is computed once per distinct attribute text (routes mostly share a few)
   const keys = new Map<string, string>();
+  const byObject = new Map<Attributes, Map<string | undefined, string>>();
   const seen = new Map<string, Map<number, Set<number | string>>>();
   const nextHops = new Map<string, string | undefined>();
   for (const route of neighbor.routes) {
@@ -154,11 +155,21 @@ export function outgoingRoutes(neighbor: Neighbor, facts: SessionFacts = {}): Ou
       if (!nextHops.has(cacheKey)) nextHops.set(cacheKey, resolveNextHop(neighbor, afi, configured, facts));
       nextHop = nextHops.get(cacheKey);
     } else nextHop = configured;
-    const raw = `${JSON.stringify(route.attributes)} ${nextHop ?? ''}`;
-    let attributeKey = keys.get(raw);
+    // the parser shares one Attributes object between routes written alike: look it up by identity first
+    let perNextHop = byObject.get(route.attributes);
+    if (perNextHop === undefined) {
+      perNextHop = new Map();
+      byObject.set(route.attributes, perNextHop);
+    }
+    let attributeKey = perNextHop.get(nextHop);
     if (attributeKey === undefined) {
-      attributeKey = attributeKeyOf(route, nextHop);
-      keys.set(raw, attributeKey);
+      const raw = `${JSON.stringify(route.attributes)} ${nextHop ?? ''}`;
+      attributeKey = keys.get(raw);
+      if (attributeKey === undefined) {
+        attributeKey = attributeKeyOf(route, nextHop);
+        keys.set(raw, attributeKey);
+      }
+      perNextHop.set(nextHop, attributeKey);
     }
     const prefix = prefixOf(route);
     let byFamily = seen.get(attributeKey);
