@@ -155,10 +155,15 @@ export class Connection implements ConnectionAddresses {
     this.stats.bytesOut += bytes.length;
     this.stats.messagesOut += messages;
     if (this.socket.write(bytes)) return DONE;
-    this.drain ??= new Promise<void>((resolve, reject) => {
-      this.resolveDrain = resolve;
-      this.rejectDrain = reject;
-    });
+    if (this.drain === undefined) {
+      this.drain = new Promise<void>((resolve, reject) => {
+        this.resolveDrain = resolve;
+        this.rejectDrain = reject;
+      });
+      // Shared by every write waiting for this drain: a writer that did not wait must not turn the
+      // connection's loss into an unhandled rejection. Writers that await still see the error.
+      this.drain.catch(() => {});
+    }
     return this.drain;
   }
 

@@ -279,6 +279,21 @@ describe('transport-async contract', () => {
     expect(error.message).toMatch(/ECONNRESET|connection closed|peer closed/);
   });
 
+  it('rejects a write waiting for drain with ConnectionLost when the peer resets the connection', async () => {
+    const { client, server } = await establish('127.0.0.1');
+    const burst = Array.from({ length: 1000 }, () => sequencedUpdate(1));
+    let pending: Promise<void> | undefined;
+    // The server does not read: the kernel buffers fill and the socket asks the writer to wait.
+    for (let i = 0; i < 10_000 && pending === undefined; i++) {
+      const write = client.writeMessages(burst);
+      if (client.socket.writableNeedDrain) pending = write;
+      else await write;
+    }
+    expect(pending).toBeDefined();
+    server.abort();
+    await expect(pending).rejects.toBeInstanceOf(ConnectionLost);
+  });
+
   it('refuses writes after close() with ConnectionClosed', async () => {
     const { client } = await establish('127.0.0.1');
     void client.close();

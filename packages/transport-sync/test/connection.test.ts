@@ -327,6 +327,28 @@ describe('transport-sync contract', () => {
     expect(error.message).toMatch(/ECONNRESET|connection closed|peer closed/);
   });
 
+  it('fails a writer waiting for drain with ConnectionLost when the peer resets the connection', async () => {
+    const { reactor, client, server } = await establish('127.0.0.1');
+    const burst = Array.from({ length: 1000 }, () => sequencedUpdate(1));
+    let waiting = false;
+    // The server does not read: the kernel buffers fill and the writer yields NOT_YET.
+    const writing = reactor.run(
+      (function* () {
+        for (;;) {
+          for (const step of client.writer(burst)) {
+            waiting = true;
+            yield step;
+          }
+          yield true;
+        }
+      })(),
+    );
+    for (let waited = 0; !waiting && waited < 10_000; waited += 10) await delay(10);
+    expect(waiting).toBe(true);
+    server.abort();
+    await expect(writing).rejects.toBeInstanceOf(ConnectionLost);
+  });
+
   it('refuses writes after close() with ConnectionClosed', async () => {
     const { client } = await establish('127.0.0.1');
     client.close();
