@@ -45,6 +45,10 @@ export const EXABGP_TEST_SOFTWARE_VERSION = 'ExaBGP/5.0.0-0+test';
 
 export const DEFAULT_WIRE_SETTINGS: WireSettings = Object.freeze({ softwareVersion: SOFTWARE_VERSION });
 
+/**
+ * A neighbor whose messages cannot be built as configured: an `auto` value the session has not supplied, a
+ * route without next hop, a family or attribute the wire layer does not encode yet.
+ */
 export class WireError extends Error {
   override readonly name = 'WireError';
 }

@@ -1,5 +1,4 @@
 import {
-  AS_TRANS,
   AsPathSegmentType,
   ByteWriter,
   type CodecContext,
@@ -401,5 +400,3 @@ function encodeInto(writer: ByteWriter, update: UpdateMessage, ctx: CodecContext
   writeUpdate(writer, update, ctx);
   return writer.buf.slice(0, writer.pos);
 }
-
-export { AS_TRANS };
