@@ -114,8 +114,8 @@ interface Draft {
 
 /** A route being assembled from its keywords. */
 interface RouteDraft {
-  /** the text of the path attributes as written, to share one Attributes object between identical routes */
-  attributeKey?: string;
+  /** the words of the path attributes as written, to share one Attributes object between identical routes */
+  attributeKey?: string[];
   nextHop?: string | 'self';
   labels?: number[];
   rd?: RouteDistinguisher;
@@ -971,10 +971,15 @@ class ConfigurationParser {
       // remember the attribute's text: routes written with the same attributes share one Attributes object
       const start = w.i;
       this.attributeValue(w, kw, r);
-      let key = r.attributeKey === undefined ? keyword : `${r.attributeKey}\u0000${keyword}`;
+      // the words are joined once per route (prefixRoutes): one flat string, no chain of concatenations
+      let parts = r.attributeKey;
+      if (parts === undefined) {
+        parts = [];
+        r.attributeKey = parts;
+      }
+      parts.push(keyword);
       const tokens = w.tokens;
-      for (let i = start; i < w.i; i++) key += ` ${tokens[i]!.text}`;
-      r.attributeKey = key;
+      for (let i = start; i < w.i; i++) parts.push(tokens[i]!.text);
       return;
     }
     this.attributeValue(w, kw, r);
@@ -1270,9 +1275,11 @@ class ConfigurationParser {
     else safi = pfx.multicast ? 'multicast' : 'unicast';
     const f = family(pfx.afi, safi);
     if (r.attributeKey !== undefined) {
-      const shared = this.attributeSets.get(r.attributeKey);
+      // NUL cannot occur in a configuration word, so distinct word lists give distinct keys
+      const key = r.attributeKey.join('\u0000');
+      const shared = this.attributeSets.get(key);
       if (shared !== undefined) r.attributes = shared;
-      else this.attributeSets.set(r.attributeKey, r.attributes);
+      else this.attributeSets.set(key, r.attributes);
     } else r.attributes = EMPTY_ATTRIBUTES;
     const location = this.location(at);
     if (r.split === undefined || r.split <= pfx.length) {
