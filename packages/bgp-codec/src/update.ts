@@ -1,3 +1,4 @@
+import type { MpReachNlriAttribute } from './attributes/attr-14-mp-reach-nlri.js';
 import type { MpUnreachNlriAttribute } from './attributes/attr-15-mp-unreach-nlri.js';
 import { attributeRow, type PathAttribute, writeAttribute } from './attributes/registry.js';
 import { AttributeFlag, type ErrorAction, readU16 } from './attributes/types.js';
@@ -221,7 +222,7 @@ export function decodeUpdate(body: Uint8Array, ctx: CodecContext, options?: Deco
       });
       continue;
     }
-    if (attribute.kind === 'mp-reach-nlri') reachNlri = attribute.nlri.length;
+    if (code === 14) reachNlri = (attribute as MpReachNlriAttribute).nlri.length;
     attributes.push(attribute);
   }
 
