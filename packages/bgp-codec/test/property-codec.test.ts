@@ -5,13 +5,15 @@
  *   encode(decode(bytes)) == bytes for bytes the encoder produced.
  * Then hostile input: random bytes and real messages with bits flipped, cut short, or with a corrupted
  * length field must produce a message or a BgpError, never another exception; the test finishing is the
- * proof that nothing loops. Finally: a stream of messages split at random offsets frames identically.
+ * proof that nothing loops. A stream of messages split at random offsets frames identically, and every
+ * generated message renders as valid ExaBGP JSON.
  * Case counts add up to more than 100,000 per run.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BgpError } from '../src/errors.js';
 import { FrameParser } from '../src/framing.js';
+import { exabgpJson } from '../src/json/exabgp.js';
 import { decodeMessage, encodeMessage } from '../src/message.js';
 import { messageInContextArb, withoutDecoderFields } from './property-arbitraries.js';
 
@@ -58,6 +60,28 @@ describe('round trips (RFC 4271 §4, RFC 4760, RFC 7911)', () => {
         expect(encodeMessage(decodeMessage(bytes, ctx), ctx)).toEqual(bytes);
       }),
       params(6_000),
+    );
+  });
+});
+
+describe('ExaBGP JSON of generated messages', () => {
+  it('is one line of valid JSON for every message ExaBGP prints', () => {
+    fc.assert(
+      fc.property(encodedArb, fc.boolean(), ({ ctx, bytes }, aigp) => {
+        const line = exabgpJson(decodeMessage(bytes, ctx), {
+          neighbor: { localAddress: '192.0.2.1', peerAddress: '2001:db8::1', localAs: 1, peerAs: 4200000000 },
+          direction: 'receive',
+          counter: 1,
+          time: 1,
+          host: 'h',
+          pid: 1,
+          ppid: 1,
+          aigp,
+        });
+        expect(line).not.toContain('\n');
+        expect(() => JSON.parse(line)).not.toThrow();
+      }),
+      params(3_000),
     );
   });
 });
