@@ -344,7 +344,11 @@ function* collectionUpdates(
   }
 }
 
-/** The session values the attribute builder needs, from the negotiated session and the neighbor. */
+/**
+ * The session values the attribute builder needs, from the negotiated session and the neighbor. iBGP/eBGP is
+ * decided on the negotiated 4-octet AS numbers (RFC 6793); ExaBGP 6 compares the 2-octet My AS field of its
+ * own OPEN instead, so with a local AS above 65535 it would see AS_TRANS (a divergence kept on purpose).
+ */
 export function attributeSession(neighbor: Neighbor, negotiated: Negotiated): AttributeSession {
   return {
     localAs: negotiated.localAs,
