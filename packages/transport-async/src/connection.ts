@@ -320,12 +320,15 @@ function asProtocolError(error: unknown): unknown {
 }
 
 /**
- * Open a TCP connection. Rejects with ConnectRefused, ConnectFailed, or TimeoutError after `timeoutMs`;
- * the socket is destroyed on failure.
+ * Open a TCP connection. Rejects with ConnectRefused, ConnectFailed, TimeoutError after `timeoutMs`, or
+ * Cancelled when `signal` aborts (the transport-sync counterpart is cancelling the connecting task); the
+ * socket is destroyed on failure.
  */
-export function connect(options: ConnectOptions): Promise<Connection> {
+export function connect(options: ConnectOptions, wait: { signal?: AbortSignal } = {}): Promise<Connection> {
   const port = options.port ?? DEFAULT_PORT;
   const timeoutMs = options.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  const signal = wait.signal;
+  if (signal?.aborted) return Promise.reject(new Cancelled('connect cancelled', { cause: signal.reason }));
   // net.Socket hands stream options on to its Duplex: the read size, as with the server's highWaterMark.
   const socket = new net.Socket({
     readableHighWaterMark: options.readBufferBytes ?? DEFAULT_READ_BUFFER_BYTES,
@@ -333,11 +336,16 @@ export function connect(options: ConnectOptions): Promise<Connection> {
   // The connecting socket must not read before the Connection takes it over.
   socket.pause();
   return new Promise<Connection>((resolve, reject) => {
-    const timer = setTimeout(() => {
+    const fail = (error: Error): void => {
       finish();
       socket.destroy();
-      reject(new TimeoutError(`connection to ${options.host} port ${port} not established in ${timeoutMs} ms`));
-    }, timeoutMs);
+      reject(error);
+    };
+    const timer = setTimeout(
+      () => fail(new TimeoutError(`connection to ${options.host} port ${port} not established in ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+    const onAbort = (): void => fail(new Cancelled('connect cancelled', { cause: signal?.reason }));
     const onConnect = (): void => {
       finish();
       const connectionOptions: ConnectionOptions = {};
@@ -345,16 +353,14 @@ export function connect(options: ConnectOptions): Promise<Connection> {
       if (options.copyFrames !== undefined) connectionOptions.copyFrames = options.copyFrames;
       resolve(new Connection(socket, connectionOptions));
     };
-    const onError = (error: Error): void => {
-      finish();
-      socket.destroy();
-      reject(connectError(error, options.host, port));
-    };
+    const onError = (error: Error): void => fail(connectError(error, options.host, port));
     const finish = (): void => {
       clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
       socket.off('connect', onConnect);
       socket.off('error', onError);
     };
+    signal?.addEventListener('abort', onAbort, { once: true });
     socket.once('connect', onConnect);
     socket.once('error', onError);
     socket.connect({

@@ -5,7 +5,7 @@
  *
  * | what                     | transport-async (this package)                  | transport-sync                           |
  * |--------------------------|-------------------------------------------------|------------------------------------------|
- * | connect                  | `await connect(options)` → Connection           | `yield* connect(options, reactor)`       |
+ * | connect                  | `await connect(options, {signal})` → Connection | `yield* connect(options, reactor)`       |
  * | listen (port 0 allowed)  | `await listen(options)` → Listener              | `yield* listen(options, reactor)`        |
  * | accept                   | `await listener.accept({signal,timeoutMs})`, `listener.connections()` | `listener.accepted()` yields NOT_YET/Connection |
  * | read one message         | `await conn.readMessage({signal,timeoutMs})`, `conn.messages()` | `conn.reader()` yields NOT_YET/Frame |

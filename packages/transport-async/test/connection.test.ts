@@ -97,6 +97,15 @@ describe.each(['127.0.0.1', '::1'])('transport-async over %s', (host) => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(290);
   });
 
+  it('cancels a connect in progress through its signal', async () => {
+    const peer = await unresponsiveListener(host);
+    cleanups.push(() => peer.close());
+    const controller = new AbortController();
+    const connecting = connect({ host, port: peer.port, timeoutMs: 30_000 }, { signal: controller.signal });
+    setTimeout(() => controller.abort(), 100);
+    await expect(connecting).rejects.toBeInstanceOf(Cancelled);
+  });
+
   it('reports a reset in the middle of a message as ConnectionLost, never as a message', async () => {
     const peer = await rawPeer(host, (socket) => {
       socket.write(keepalive());

@@ -130,6 +130,18 @@ describe.each(['127.0.0.1', '::1'])('transport-sync over %s', (host) => {
     expect(reactor.timerCount).toBe(0);
   });
 
+  it('cancels a connect in progress when its task is cancelled (socket destroyed, timer gone)', async () => {
+    const peer = await unresponsiveListener(host);
+    cleanups.push(() => peer.close());
+    const reactor = newReactor();
+    const connecting = reactor.spawn(connect({ host, port: peer.port, timeoutMs: 30_000 }, reactor));
+    await delay(100);
+    expect(reactor.timerCount).toBe(1);
+    connecting.cancel(new Error('ConnectRetryTimer stopped'));
+    await expect(connecting.done).rejects.toThrow('ConnectRetryTimer stopped');
+    expect(reactor.timerCount).toBe(0);
+  });
+
   it('reports a reset in the middle of a message as ConnectionLost, never as a message', async () => {
     const whole = sequencedUpdate(42);
     const peer = await rawPeer(host, (socket) => {
