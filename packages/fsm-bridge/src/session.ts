@@ -136,8 +136,13 @@ export async function startSession(config: SessionConfig, options: SessionOption
 export const UPDATE_BUFFER_HIGH = 4096;
 export const UPDATE_BUFFER_LOW = 1024;
 
+/** ExaBGP writes up to 25 UPDATEs per peer per reactor pass: one batch, one write. */
 const BATCH = 25;
-const BATCHES_IN_FLIGHT = 4;
+/**
+ * Batches queued ahead of the FSM. Under the reactor the producer only refills between turns, so the window
+ * must hold a turn's worth of sending (16 x 25 messages, well under 100 KB of one-route UPDATEs).
+ */
+const WINDOW = 16;
 
 export class Session {
   readonly driver: Driver;
@@ -257,19 +262,28 @@ export class Session {
   }
 
   /**
-   * Send UPDATEs in order, in batches of `batch` messages (one write each), with at most a few batches queued
-   * ahead of the transport: a slow peer slows the producer instead of filling memory. Resolves with the count
-   * sent; rejects if the session leaves Established before all were handed to the transport.
+   * Send UPDATEs in order, in batches of `batch` messages (one write each), with at most `window` batches
+   * queued ahead of the transport: a slow peer slows the producer instead of filling memory. Resolves with
+   * the count sent; rejects if the session leaves Established before all were handed to the transport.
+   * A number as second argument is the batch size.
    */
-  async sendUpdates(messages: Iterable<Uint8Array>, batch = BATCH): Promise<number> {
+  async sendUpdates(
+    messages: Iterable<Uint8Array>,
+    batchOrOptions: number | { batch?: number; window?: number } = {},
+  ): Promise<number> {
+    const options = typeof batchOrOptions === 'number' ? { batch: batchOrOptions } : batchOrOptions;
+    const batch = Math.max(1, options.batch ?? BATCH);
+    const window = Math.max(1, options.window ?? WINDOW);
     const inFlight: Promise<void>[] = [];
     let count = 0;
     let chunk: Uint8Array[] = [];
     const flush = async () => {
       const sent = this.post(chunk);
+      // Every batch fails when the session leaves Established; the first awaited failure is the one reported.
+      sent.catch(() => undefined);
       chunk = [];
       inFlight.push(sent);
-      if (inFlight.length >= BATCHES_IN_FLIGHT) await inFlight.shift();
+      if (inFlight.length >= window) await inFlight.shift();
     };
     for (const message of messages) {
       chunk.push(message);

@@ -95,6 +95,7 @@ class SyncRunner implements Runner {
   private connecting: ReactorTask<void> | undefined;
   private readable = false;
   private paused = false;
+  private destroyed = false;
   private preferQueue = false;
   private readonly timers = new Map<TimerName, ReactorTimer>();
   private readonly timerIds = new Map<TimerName, number>();
@@ -125,6 +126,7 @@ class SyncRunner implements Runner {
   }
 
   destroy(): void {
+    this.destroyed = true;
     this.task.cancel(new Error('session destroyed'));
   }
 
@@ -164,7 +166,7 @@ class SyncRunner implements Runner {
       }
     } finally {
       for (const timer of this.timers.values()) timer.cancel();
-      this.dropConnection(true);
+      this.dropConnection(!this.destroyed);
     }
   }
 
