@@ -145,7 +145,12 @@ export function outgoingRoutes(neighbor: Neighbor, facts: SessionFacts = {}): Ou
     const family = familyKeyOf(afi, safi);
     if (!families.has(family)) continue;
     if (route.withdraw) continue;
-    if (route.nlri.kind !== 'prefix' || !routeFamilySupported(afi, safi)) {
+    if (
+      route.nlri.kind !== 'prefix' ||
+      !routeFamilySupported(afi, safi) ||
+      route.nlri.labels !== undefined ||
+      route.nlri.rd !== undefined
+    ) {
       throw new WireError(`family ${familyText(afi, safi)} not supported (route at line ${route.location.line})`);
     }
     const configured = route.nextHop;
