@@ -39,9 +39,19 @@ describe('IP addresses and prefixes as text', () => {
       ['2001:0:0:1:0:0:0:1', '2001:0:0:1::1'],
       ['fe80::', 'fe80::'],
       ['::ffff:192.0.2.1', '::ffff:c000:201'],
+      ['1:2:3:4:5:6:10.0.0.1', '1:2:3:4:5:6:a00:1'],
+      ['64:ff9b::192.0.2.33', '64:ff9b::c000:221'],
     ];
     for (const [input, text] of cases) expect(ipv6ToString(parseIpv6(input))).toBe(text);
-    for (const bad of ['1::2::3', '12345::', '1:2:3:4:5:6:7:8:9', 'g::1', '1:2:3:4:5:6:7']) {
+    for (const bad of [
+      '1::2::3',
+      '12345::',
+      '1:2:3:4:5:6:7:8:9',
+      'g::1',
+      '1:2:3:4:5:6:7',
+      '::1.2.3',
+      '1:2:3:4:5:6:7:1.2.3.4',
+    ]) {
       expect(() => parseIpv6(bad)).toThrow(RangeError);
     }
   });

@@ -59,41 +59,31 @@ export function ipv4ToString(address: number): string {
 
 /** `"2001:db8::1"` (also with an embedded dotted quad) -> 16 octets. Throws RangeError when malformed. */
 export function parseIpv6(text: string): Uint8Array {
-  const out = new Uint8Array(16);
   let body = text;
-  let tail: number[] = [];
   const lastColon = body.lastIndexOf(':');
-  if (body.includes('.', lastColon)) {
+  if (lastColon >= 0 && body.includes('.', lastColon)) {
+    // An embedded dotted quad (RFC 4291 §2.2 form 3) stands for the last two groups.
     const v4 = parseIpv4(body.slice(lastColon + 1));
-    tail = [v4 >>> 16, v4 & 0xffff];
-    body = `${body.slice(0, lastColon + 1)}${body[lastColon - 1] === ':' ? '' : '0'}`;
-    if (body.endsWith(':0')) body = body.slice(0, -2);
-    else if (!body.endsWith('::')) body = body.slice(0, -1);
+    body = `${body.slice(0, lastColon + 1)}${(v4 >>> 16).toString(16)}:${(v4 & 0xffff).toString(16)}`;
   }
   const halves = body.split('::');
   if (halves.length > 2) throw new RangeError(`not an IPv6 address: ${text}`);
-  const group = (part: string): number[] =>
+  const groups = (part: string): number[] =>
     part === ''
       ? []
       : part.split(':').map((g) => {
           if (!/^[0-9a-fA-F]{1,4}$/.test(g)) throw new RangeError(`not an IPv6 address: ${text}`);
           return Number.parseInt(g, 16);
         });
-  const head = group(halves[0] ?? '');
-  const rest = halves.length === 2 ? group(halves[1] ?? '') : [];
-  const words = [...head];
-  const total = head.length + rest.length + tail.length;
-  if (halves.length === 2) {
-    if (total > 7) throw new RangeError(`not an IPv6 address: ${text}`);
-    for (let i = total; i < 8; i++) words.push(0);
-  } else if (total !== 8) {
-    throw new RangeError(`not an IPv6 address: ${text}`);
-  }
-  words.push(...rest, ...tail);
+  const head = groups(halves[0] ?? '');
+  const tail = halves.length === 2 ? groups(halves[1] ?? '') : [];
+  const present = head.length + tail.length;
+  if (halves.length === 2 ? present > 7 : present !== 8) throw new RangeError(`not an IPv6 address: ${text}`);
+  const words = [...head, ...new Array<number>(8 - present).fill(0), ...tail];
+  const out = new Uint8Array(16);
   for (let i = 0; i < 8; i++) {
-    const word = words[i] ?? 0;
-    out[i * 2] = word >>> 8;
-    out[i * 2 + 1] = word & 0xff;
+    out[i * 2] = words[i]! >>> 8;
+    out[i * 2 + 1] = words[i]! & 0xff;
   }
   return out;
 }

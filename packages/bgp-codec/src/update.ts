@@ -1,10 +1,10 @@
 import type { MpReachNlriAttribute } from './attributes/attr-14-mp-reach-nlri.js';
 import type { MpUnreachNlriAttribute } from './attributes/attr-15-mp-unreach-nlri.js';
 import { attributeRow, type PathAttribute, writeAttribute } from './attributes/registry.js';
-import { AttributeFlag, type ErrorAction, readU16 } from './attributes/types.js';
+import { AttributeFlag, copyBytes, type ErrorAction, readU16, updateError } from './attributes/types.js';
 import { HEADER_LENGTH, MAX_EXTENDED_MESSAGE_LENGTH, MAX_MESSAGE_LENGTH, MessageType } from './constants.js';
 import type { CodecContext } from './context.js';
-import { BgpError, ErrorCode, UpdateSubcode } from './errors.js';
+import { BgpError, UpdateSubcode } from './errors.js';
 import { addressFamily, type Nlri } from './families.js';
 import { beginMessage, endMessage } from './header.js';
 import { decodeIpv4Prefixes, writeIpPrefix } from './nlri/ip.js';
@@ -47,10 +47,6 @@ export interface UpdateMessage {
 
 const NO_ISSUES: readonly AttributeIssue[] = Object.freeze([]);
 
-function updateError(subcode: number, reason: string, data?: Uint8Array): BgpError {
-  return new BgpError(reason, ErrorCode.UPDATE_MESSAGE, subcode, data);
-}
-
 /** RFC 4271 §6.3 errors in the Withdrawn Routes and NLRI fields: 3/10 Invalid Network Field, no data. */
 function decodeIpv4Field(body: Uint8Array, start: number, end: number, addPath: boolean, name: string): Ipv4Prefix[] {
   const out: Ipv4Prefix[] = [];
@@ -59,7 +55,7 @@ function decodeIpv4Field(body: Uint8Array, start: number, end: number, addPath: 
     decodeIpv4Prefixes(body, start, end, addPath, out);
   } catch (error) {
     if (error instanceof BgpError) {
-      throw updateError(UpdateSubcode.INVALID_NETWORK_FIELD, `invalid-network-field: ${name}: ${error.message}`);
+      throw updateError(UpdateSubcode.INVALID_NETWORK_FIELD, `${name}: ${error.message}`);
     }
     throw error;
   }
@@ -124,7 +120,7 @@ export function decodeUpdate(body: Uint8Array, ctx: CodecContext, options?: Deco
         action: 'treat-as-withdraw',
         attribute: remaining > 1 ? body[i + 1]! : 0,
         subcode: UpdateSubcode.MALFORMED_ATTRIBUTE_LIST,
-        data: body.slice(i, attributesEnd),
+        data: copyBytes(body, i, attributesEnd),
         reason: `${remaining} octets left, too few for an attribute header`,
       });
       break;
@@ -137,7 +133,7 @@ export function decodeUpdate(body: Uint8Array, ctx: CodecContext, options?: Deco
         action: 'treat-as-withdraw',
         attribute: code,
         subcode: UpdateSubcode.ATTRIBUTE_LENGTH_ERROR,
-        data: body.slice(i, attributesEnd),
+        data: copyBytes(body, i, attributesEnd),
         reason: `attribute ${code} overruns the Total Path Attribute Length`,
       });
       break;
@@ -167,7 +163,7 @@ export function decodeUpdate(body: Uint8Array, ctx: CodecContext, options?: Deco
         action: 'attribute-discard',
         attribute: code,
         subcode: UpdateSubcode.MALFORMED_ATTRIBUTE_LIST,
-        data: body.slice(start, valueEnd),
+        data: copyBytes(body, start, valueEnd),
         reason: `attribute ${code} appears more than once`,
       });
       continue;
@@ -182,10 +178,10 @@ export function decodeUpdate(body: Uint8Array, ctx: CodecContext, options?: Deco
         throw updateError(
           UpdateSubcode.UNRECOGNIZED_WELL_KNOWN_ATTRIBUTE,
           `unrecognized well-known attribute ${code}`,
-          body.slice(start, valueEnd),
+          copyBytes(body, start, valueEnd),
         );
       }
-      attributes.push({ kind: 'unknown', code, flags, value: body.slice(valueStart, valueEnd) });
+      attributes.push({ kind: 'unknown', code, flags, value: copyBytes(body, valueStart, valueEnd) });
       continue;
     }
 
@@ -199,7 +195,7 @@ export function decodeUpdate(body: Uint8Array, ctx: CodecContext, options?: Deco
         action: 'treat-as-withdraw',
         attribute: code,
         subcode: UpdateSubcode.ATTRIBUTE_FLAGS_ERROR,
-        data: body.slice(start, valueEnd),
+        data: copyBytes(body, start, valueEnd),
         reason: `${row.name} with flags 0x${flags.toString(16)}`,
       });
       if (!row.carriesNlri) continue;
@@ -210,9 +206,8 @@ export function decodeUpdate(body: Uint8Array, ctx: CodecContext, options?: Deco
       attribute = row.decode(body, valueStart, valueEnd, flags, ctx);
     } catch (error) {
       if (!(error instanceof BgpError)) throw error;
-      const data = body.slice(start, valueEnd);
-      if (row.onError === 'session-reset')
-        throw new BgpError(error.reason, error.code, error.subcode, data, error.message);
+      const data = copyBytes(body, start, valueEnd);
+      if (row.onError === 'session-reset') throw updateError(error.subcode, error.message, data);
       issues = record(issues, {
         action: row.onError,
         attribute: code,

@@ -3,7 +3,7 @@ import { familyKey } from '../context.js';
 import { BgpError, UpdateSubcode } from '../errors.js';
 import { addressFamily, type Nlri, nextHopAcceptable } from '../families.js';
 import { ipv4ToString, ipv6ToString, parseIpv4, parseIpv6 } from '../prefix.js';
-import { type AttributeRow, malformed, readU16, readU32 } from './types.js';
+import { type AttributeRow, copyBytes, malformed, readU16, readU32 } from './types.js';
 
 /**
  * MP_REACH_NLRI (14), optional non-transitive (RFC 4760 §3): the routes of a family other than IPv4 unicast
@@ -79,7 +79,7 @@ export const MP_REACH_NLRI: AttributeRow<MpReachNlriAttribute> = {
         `MP_REACH_NLRI ${family.name} next hop of ${nextHopLength} octets`,
       );
     }
-    const nextHop = b.slice(start + 4, nextHopEnd);
+    const nextHop = copyBytes(b, start + 4, nextHopEnd);
     // RFC 4760 §3: the Reserved octet "MUST be set to 0, and SHOULD be ignored upon receipt".
     const nlri = decodeFamilyNlri(b, nextHopEnd + 1, end, afi, safi, ctx, 'MP_REACH_NLRI');
     return { kind: 'mp-reach-nlri', code: 14, flags, afi, safi, nextHop, nlri };

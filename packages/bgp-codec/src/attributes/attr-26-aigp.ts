@@ -1,5 +1,5 @@
 import { UpdateSubcode } from '../errors.js';
-import { type AttributeRow, malformed, readU16 } from './types.js';
+import { type AttributeRow, copyBytes, malformed, readU16 } from './types.js';
 
 /** One AIGP TLV (RFC 7311 §3). Type 1 carries the 8-octet accumulated metric. */
 export interface AigpTlv {
@@ -51,7 +51,7 @@ export const AIGP: AttributeRow<AigpAttribute> = {
       if (length < 3 || i + length > end) throw malformed(UpdateSubcode.OPTIONAL_ATTRIBUTE_ERROR, 'AIGP TLV length');
       if (type === 1 && length !== 11)
         throw malformed(UpdateSubcode.OPTIONAL_ATTRIBUTE_ERROR, 'AIGP metric TLV length');
-      tlvs.push({ type, value: b.slice(i + 3, i + length) });
+      tlvs.push({ type, value: copyBytes(b, i + 3, i + length) });
       i += length;
     }
     return { kind: 'aigp', code: 26, flags, tlvs };

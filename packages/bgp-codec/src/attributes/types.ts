@@ -34,9 +34,48 @@ export interface AttributeRow<A> {
   encode(w: ByteWriter, attribute: A, ctx: CodecContext): void;
 }
 
-/** A malformed attribute value: the UPDATE decoder applies the row's RFC 7606 action to it. */
-export function malformed(subcode: number, reason: string): BgpError {
-  return new BgpError('malformed-attribute', ErrorCode.UPDATE_MESSAGE, subcode, undefined, reason);
+/** Stable `BgpError.reason` strings for the RFC 4271 §6.3 UPDATE Message Error subcodes. */
+const UPDATE_ERROR_REASONS: Readonly<Record<number, string>> = {
+  1: 'malformed-attribute-list',
+  2: 'unrecognized-well-known-attribute',
+  3: 'missing-well-known-attribute',
+  4: 'attribute-flags-error',
+  5: 'attribute-length-error',
+  6: 'invalid-origin-attribute',
+  8: 'invalid-next-hop-attribute',
+  9: 'optional-attribute-error',
+  10: 'invalid-network-field',
+  11: 'malformed-as-path',
+};
+
+/** An UPDATE Message Error (3/subcode): `reason` names the subcode, `message` says what was wrong. */
+export function updateError(subcode: number, text: string, data?: Uint8Array): BgpError {
+  const reason = UPDATE_ERROR_REASONS[subcode] ?? 'update-message-error';
+  return new BgpError(reason, ErrorCode.UPDATE_MESSAGE, subcode, data, `${text} (NOTIFICATION 3/${subcode})`);
+}
+
+/**
+ * A malformed attribute value: the UPDATE decoder applies the row's RFC 7606 action to it (recording
+ * `message` as the issue's reason, or throwing with the attribute as data on session reset).
+ */
+export function malformed(subcode: number, text: string): BgpError {
+  return new BgpError(
+    UPDATE_ERROR_REASONS[subcode] ?? 'update-message-error',
+    ErrorCode.UPDATE_MESSAGE,
+    subcode,
+    undefined,
+    text,
+  );
+}
+
+/**
+ * A copy of `b[start, end)` as a plain Uint8Array. (`slice` on a Node Buffer returns a view, which would keep
+ * the whole receive chunk alive and alias it: decoded values never share memory with the input.)
+ */
+export function copyBytes(b: Uint8Array, start: number, end: number): Uint8Array {
+  const out = new Uint8Array(end - start);
+  out.set(b.subarray(start, end));
+  return out;
 }
 
 export function readU16(b: Uint8Array, at: number): number {
