@@ -114,8 +114,14 @@ interface Draft {
 
 /** A route being assembled from its keywords. */
 interface RouteDraft {
-  /** the words of the path attributes as written, to share one Attributes object between identical routes */
-  attributeKey?: string[];
+  /**
+   * The source text of the path attributes, to share one Attributes object between routes written with the
+   * same text: the current run [runStart, runEnd) of the source, and the runs before it (when other words,
+   * such as next-hop, came between).
+   */
+  runStart: number;
+  runEnd: number;
+  attributeRuns?: string[];
   nextHop?: string | 'self';
   labels?: number[];
   rd?: RouteDistinguisher;
@@ -247,6 +253,56 @@ const PATH_ATTRIBUTE_KEYWORDS = new Set([
   'bgp-prefix-sid-srv6',
 ]);
 
+/** the Attributes field each path attribute keyword sets */
+const ATTRIBUTE_FIELDS: Record<string, keyof Attributes> = Object.assign(Object.create(null), {
+  origin: 'origin',
+  med: 'med',
+  'as-path': 'asPath',
+  'local-preference': 'localPreference',
+  'atomic-aggregate': 'atomicAggregate',
+  aggregator: 'aggregator',
+  'originator-id': 'originatorId',
+  'cluster-list': 'clusterList',
+  community: 'communities',
+  'large-community': 'largeCommunities',
+  'extended-community': 'extendedCommunities',
+  aigp: 'aigp',
+  attribute: 'generic',
+  'bgp-prefix-sid': 'bgpPrefixSid',
+  'bgp-prefix-sid-srv6': 'bgpPrefixSidSrv6',
+});
+
+/**
+ * Index just after the value of `keyword` starting at `start`, found by matching brackets only (no value
+ * is converted); `start` itself when the keyword takes no value or the brackets do not close.
+ */
+function valueExtent(tokens: Token[], start: number, keyword: string): number {
+  if (keyword === 'atomic-aggregate') return start;
+  let i = start;
+  for (;;) {
+    const first = tokens[i];
+    if (first === undefined) return start;
+    if (first.quoted || (first.text !== '[' && first.text !== '(')) return i + 1;
+    let depth = 0;
+    for (; i < tokens.length; i++) {
+      const t = tokens[i]!;
+      if (t.quoted) continue;
+      if (t.text === '[' || t.text === '(') depth++;
+      else if (t.text === ']' || t.text === ')') {
+        depth--;
+        if (depth === 0) break;
+      }
+    }
+    if (depth !== 0) return start;
+    i++;
+    // an AS path may be several groups in a row: `[ 1 2 ] ( 3 4 )`
+    const next = tokens[i];
+    if (keyword !== 'as-path' || next === undefined || next.quoted || (next.text !== '[' && next.text !== '(')) {
+      return i;
+    }
+  }
+}
+
 /** shared by every prefix route written without path attributes */
 const EMPTY_ATTRIBUTES: Attributes = Object.freeze({}) as Attributes;
 
@@ -294,6 +350,8 @@ class ConfigurationParser {
   /** Attributes objects by the text they were written with (see RouteDraft.attributeKey) */
   private readonly attributeSets = new Map<string, Attributes>();
   private readonly nextHops = new Map<string, string>();
+  /** attribute values by their source text (`community [ 65000:1 ]`), see cachedAttributeValue */
+  private readonly attributeValues = new Map<string, unknown>();
   /** every `processes [ NAME ]` written, checked against the process blocks once the file is read */
   private readonly processUses: { token: Token; name: string }[] = [];
 
@@ -969,20 +1027,54 @@ class ConfigurationParser {
     }
     if (PATH_ATTRIBUTE_KEYWORDS.has(keyword)) {
       // remember the attribute's text: routes written with the same attributes share one Attributes object
-      const start = w.i;
-      this.attributeValue(w, kw, r);
-      // the words are joined once per route (prefixRoutes): one flat string, no chain of concatenations
-      let parts = r.attributeKey;
-      if (parts === undefined) {
-        parts = [];
-        r.attributeKey = parts;
+      this.cachedAttributeValue(w, kw, r);
+      // The attribute's source text (keyword to last value token) extends the current run when only blanks
+      // and ';' separate them: most routes then key on one slice of the source, with no string built.
+      const end = w.tokens[w.i - 1]!.end;
+      if (r.runEnd >= 0 && this.onlyBlanks(r.runEnd, kw.offset)) r.runEnd = end;
+      else {
+        if (r.runEnd >= 0) (r.attributeRuns ??= []).push(this.lexer.source.slice(r.runStart, r.runEnd));
+        r.runStart = kw.offset;
+        r.runEnd = end;
       }
-      parts.push(keyword);
-      const tokens = w.tokens;
-      for (let i = start; i < w.i; i++) parts.push(tokens[i]!.text);
       return;
     }
     this.attributeValue(w, kw, r);
+  }
+
+  /**
+   * An attribute value already parsed from the same text (keyword and value words) is reused instead of
+   * parsed again: a million routes usually repeat a few attribute values.
+   */
+  private cachedAttributeValue(w: Words, kw: Token, r: RouteDraft): void {
+    const field = ATTRIBUTE_FIELDS[kw.text];
+    const tokens = w.tokens;
+    const stop = valueExtent(tokens, w.i, kw.text);
+    if (field === undefined || stop <= w.i) {
+      this.attributeValue(w, kw, r);
+      return;
+    }
+    const key = this.lexer.source.slice(kw.offset, tokens[stop - 1]!.end);
+    const a = r.attributes as Record<string, unknown>;
+    const known = this.attributeValues.get(key);
+    if (known !== undefined) {
+      w.i = stop;
+      if (field === 'extendedCommunities' || field === 'generic') {
+        const previous = a[field] as unknown[] | undefined;
+        a[field] = previous === undefined ? known : [...previous, ...(known as unknown[])];
+      } else a[field] = known;
+      return;
+    }
+    // parse into an empty holder to learn this keyword's own value (extended communities and generic
+    // attributes add to what earlier keywords of the route gave)
+    const holder: RouteDraft = { attributes: {}, withdraw: false, runStart: -1, runEnd: -1 };
+    this.attributeValue(w, kw, holder);
+    const value = (holder.attributes as Record<string, unknown>)[field];
+    if (w.i === stop && value !== undefined) this.attributeValues.set(key, value);
+    if (field === 'extendedCommunities' || field === 'generic') {
+      const previous = a[field] as unknown[] | undefined;
+      a[field] = previous === undefined ? value : [...previous, ...(value as unknown[])];
+    } else a[field] = value;
   }
 
   private attributeValue(w: Words, kw: Token, r: RouteDraft): void {
@@ -1260,7 +1352,17 @@ class ConfigurationParser {
   }
 
   private newRoute(): RouteDraft {
-    return { attributes: {}, withdraw: false };
+    return { attributes: {}, withdraw: false, runStart: -1, runEnd: -1 };
+  }
+
+  /** true when source[from, to) holds only blanks, newlines and ';' (no token, comment or continuation) */
+  private onlyBlanks(from: number, to: number): boolean {
+    const src = this.lexer.source;
+    for (let i = from; i < to; i++) {
+      const c = src.charCodeAt(i);
+      if (c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d && c !== 0x3b) return false;
+    }
+    return true;
   }
 
   /**
@@ -1274,9 +1376,10 @@ class ConfigurationParser {
     else if (r.labels !== undefined) safi = 'nlri-mpls';
     else safi = pfx.multicast ? 'multicast' : 'unicast';
     const f = family(pfx.afi, safi);
-    if (r.attributeKey !== undefined) {
-      // NUL cannot occur in a configuration word, so distinct word lists give distinct keys
-      const key = r.attributeKey.join('\u0000');
+    if (r.runEnd >= 0) {
+      const last = this.lexer.source.slice(r.runStart, r.runEnd);
+      // runs are separated by NUL, which the key texts cannot hold (a raw NUL is no configuration text)
+      const key = r.attributeRuns === undefined ? last : `${r.attributeRuns.join('\u0000')}\u0000${last}`;
       const shared = this.attributeSets.get(key);
       if (shared !== undefined) r.attributes = shared;
       else this.attributeSets.set(key, r.attributes);

@@ -26,6 +26,10 @@ export interface Token {
   length: number;
   /** written with quotes: never a keyword or punctuation */
   quoted: boolean;
+  /** index of the token's first character in the source (its text may differ when quoted or escaped) */
+  offset: number;
+  /** index just after the token's last character in the source */
+  end: number;
 }
 
 export type Terminator = ';' | '{' | '}';
@@ -122,6 +126,8 @@ export class Lexer {
             column: i - this.lineStart + 1,
             length: 1,
             quoted: false,
+            offset: i,
+            end: i + 1,
           };
           this.pos = i + 1;
           return { tokens, end: endToken.text as Terminator, endToken };
@@ -133,6 +139,8 @@ export class Lexer {
             column: i - this.lineStart + 1,
             length: 1,
             quoted: false,
+            offset: i,
+            end: i + 1,
           });
           i++;
           continue;
@@ -167,6 +175,8 @@ export class Lexer {
             column: start - this.lineStart + 1,
             length: j - start,
             quoted: false,
+            offset: start,
+            end: j,
           });
           i = j;
         }
@@ -201,6 +211,7 @@ export class Lexer {
     const line = this.line;
     const column = i - this.lineStart + 1;
     const startLine = this.line;
+    const startOffset = i;
     let text = '';
     let quote = 0;
     let quoted = false;
@@ -267,7 +278,7 @@ export class Lexer {
       );
     }
     const spanned = this.line === startLine ? i - this.lineStart + 1 - column : 1;
-    tokens.push({ text, line, column, length: Math.max(1, spanned), quoted });
+    tokens.push({ text, line, column, length: Math.max(1, spanned), quoted, offset: startOffset, end: i });
     return i;
   }
 

@@ -141,7 +141,9 @@ export interface Neighbor {
   /**
    * `add-path { ipv4 unicast [limit N]; }` - families for which the add-path capability is advertised
    * (in the mode of `capability { add-path MODE; }`). When `capability add-path` is on and no add-path block
-   * exists, ExaBGP uses every configured family: this list is already filled in that case.
+   * exists, ExaBGP uses every configured family: this list is already filled in that case. With neither an
+   * add-path block nor a family block, ExaBGP uses every family it knows: the list is then empty and
+   * `familyBlock` false, the encoder applies the mode to its list of known families.
    */
   addPath: AddPathFamily[];
   /** `nexthop { ipv4 unicast ipv6; }` RFC 8950 extended next-hop entries (only kept when capability nexthop is on) */
