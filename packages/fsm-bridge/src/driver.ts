@@ -53,8 +53,9 @@ export interface Runner {
   /**
    * Stop (true) or resume (false) reading the connection: received messages wait in the kernel and TCP
    * flow control slows the peer. Timers and queued events go on. For a consumer that cannot keep up.
+   * Optional so that wrappers of a runner keep working; every runner of this package has it.
    */
-  pauseReading(paused: boolean): void;
+  pauseReading?(paused: boolean): void;
   /** Stop at once: no NOTIFICATION, sockets reset, timers cleared (teardown after a failure). */
   destroy(): void;
 }

@@ -356,7 +356,7 @@ export class Session {
 
   private pauseReading(paused: boolean): void {
     this.readingPaused = paused;
-    for (const run of this.runs) run.runner.pauseReading(paused);
+    for (const run of this.runs) run.runner.pauseReading?.(paused);
   }
 
   private post(messages: Uint8Array[]): Promise<void> {

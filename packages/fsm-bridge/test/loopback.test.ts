@@ -88,6 +88,18 @@ describe.each(DRIVERS)('driver %s over loopback', (driver) => {
     );
   });
 
+  it('accepts a peer that sends its OPEN and KEEPALIVE before ours arrives', async ({ onTestFinished }) => {
+    const cleanup = new Cleanup(onTestFinished);
+    const session = await startSession(localConfig({ passive: true, peerPort: 1 }), { driver });
+    cleanup.add(() => session.destroy());
+    const c = await connectPeer(session.listenPort, '127.0.0.1', peerOpen(), encodeKeepalive());
+    cleanup.add(() => c.close());
+    await c.expect(MessageType.OPEN);
+    await c.expect(MessageType.KEEPALIVE);
+    await session.established();
+    expect(session.notifications).toEqual([]);
+  });
+
   it('accepts the peer passively and receives a NOTIFICATION from it', async ({ onTestFinished }) => {
     const cleanup = new Cleanup(onTestFinished);
     const session = await startSession(localConfig({ passive: true, peerPort: 1 }), { driver });

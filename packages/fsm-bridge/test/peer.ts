@@ -152,8 +152,10 @@ export class PeerListener {
   }
 }
 
-export async function connectPeer(port: number, host = '127.0.0.1'): Promise<PeerConnection> {
+/** Connect to `port`; `first` is written at once, queued before the handshake completes. */
+export async function connectPeer(port: number, host = '127.0.0.1', ...first: Uint8Array[]): Promise<PeerConnection> {
   const socket = net.connect({ port, host });
+  for (const m of first) socket.write(m);
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', resolve);
     socket.once('error', reject);

@@ -80,6 +80,8 @@ export class AsyncIo {
       if (this.connection !== undefined && this.canRead && !this.readInFlight && !this.paused) this.startRead();
       if (this.preferQueue || this.socketEvent === undefined) {
         const queued = this.queue.shift();
+        // The connection is read only once the FSM has taken its `tcp-connected` (see setConnection).
+        if (queued?.kind === 'tcp-connected' && this.connection !== undefined) this.canRead = true;
         if (queued !== undefined) {
           this.preferQueue = false;
           return queued;
@@ -205,9 +207,10 @@ export class AsyncIo {
     this.post({ kind: 'timer', name, id: timer.id });
   }
 
+  /** Not read until the FSM took `tcp-connected`: a peer's OPEN must not reach an FSM still in Active. */
   private setConnection(connection: Connection): void {
     this.connection = connection;
-    this.canRead = true;
+    this.canRead = false;
     this.readInFlight = false;
   }
 

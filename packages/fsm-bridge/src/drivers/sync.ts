@@ -175,7 +175,7 @@ class SyncRunner implements Runner {
     yield PROGRESS;
     for (;;) {
       if (this.preferQueue || !this.readable) {
-        const queued = this.queue.shift();
+        const queued = this.takeQueued();
         if (queued !== undefined) {
           this.preferQueue = false;
           return queued;
@@ -186,7 +186,7 @@ class SyncRunner implements Runner {
         this.preferQueue = true;
         return read;
       }
-      const queued = this.queue.shift();
+      const queued = this.takeQueued();
       if (queued !== undefined) return queued;
       yield NOT_YET;
     }
@@ -271,9 +271,19 @@ class SyncRunner implements Runner {
     );
   }
 
+  /**
+   * The next queued event. The connection is read only once the FSM has taken its `tcp-connected`: a peer
+   * that sends its OPEN at once must not have it reach an FSM that does not know of the connection yet.
+   */
+  private takeQueued(): FsmEvent | undefined {
+    const event = this.queue.shift();
+    if (event?.kind === 'tcp-connected' && this.connection !== undefined) this.readable = true;
+    return event;
+  }
+
   private setConnection(connection: Connection): void {
     this.connection = connection;
-    this.readable = true;
+    this.readable = false;
     // The connection's 'readable' events must wake this FSM's task, not the task that accepted or connected.
     this.task.wake();
   }
