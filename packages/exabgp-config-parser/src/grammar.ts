@@ -1033,7 +1033,10 @@ class ConfigurationParser {
       const end = w.tokens[w.i - 1]!.end;
       if (r.runEnd >= 0 && this.onlyBlanks(r.runEnd, kw.offset)) r.runEnd = end;
       else {
-        if (r.runEnd >= 0) (r.attributeRuns ??= []).push(this.lexer.source.slice(r.runStart, r.runEnd));
+        if (r.runEnd >= 0) {
+          if (r.attributeRuns === undefined) r.attributeRuns = [];
+          r.attributeRuns.push(this.lexer.source.slice(r.runStart, r.runEnd));
+        }
         r.runStart = kw.offset;
         r.runEnd = end;
       }
