@@ -1,11 +1,12 @@
 /**
- * Interop with real speakers on loopback, every driver: BIRD 2 and GoBGP 3 run as passive peers (one
+ * Interop with real speakers on loopback, every driver: BIRD 2, GoBGP 3 and ExaBGP 4.2 run as passive peers (one
  * neighbor per driver, each driver on its own 127/8 address); each of our sessions establishes, announces an
  * IPv4 route and an IPv6 route (MP_REACH_NLRI, RFC 4760), finds them in the daemon's RIB through its own CLI,
- * and receives the daemon's route, decoded by bgp-codec. A missing daemon skips its tests, saying why.
+ * (ExaBGP: in what its API process receives), and receives the daemon's route, decoded by bgp-codec. A missing
+ * daemon skips its tests, saying why.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -19,8 +20,11 @@ const run = promisify(execFile);
 const which = (binary: string) => ['/usr/sbin', '/usr/bin', '/sbin', '/bin'].some((d) => existsSync(join(d, binary)));
 const haveBird = which('bird') && which('birdc');
 const haveGobgp = which('gobgpd') && which('gobgp');
+const haveExabgp = which('exabgp') && existsSync('/usr/bin/python3');
 if (!haveBird) console.log('interop: BIRD tests skipped: bird/birdc not installed (apt-get install bird2)');
 if (!haveGobgp) console.log('interop: GoBGP tests skipped: gobgpd/gobgp not installed (apt-get install gobgpd)');
+if (!haveExabgp)
+  console.log('interop: ExaBGP tests skipped: exabgp or /usr/bin/python3 not installed (apt-get install exabgp)');
 
 /** An IPv6 UPDATE: ORIGIN, AS_PATH [as], MP_REACH_NLRI 2001:db8:<tag>::/48 via 2001:db8::1 (RFC 4760 §3). */
 function ipv6Update(tag: number, as = 65001): Uint8Array {
@@ -239,5 +243,90 @@ describe.skipIf(!haveGobgp)('GoBGP 3 on loopback', () => {
         return (await gobgp('global', 'rib', '-a', family)).includes(text);
       });
     });
+  });
+});
+
+describe.skipIf(!haveExabgp)('ExaBGP 4.2 on loopback', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fsm-bridge-exabgp-'));
+  const address = '127.77.0.4';
+  const output = join(dir, 'received.jsonl');
+  let port = 0;
+  let exabgp: ChildProcess | undefined;
+  /** What ExaBGP's API process received from one of our sessions (one JSON object per line). */
+  const receivedFrom = (peer: string) => {
+    if (!existsSync(output)) return '';
+    return readFileSync(output, 'utf8')
+      .split('\n')
+      .filter((line) => line.includes(`"peer": "${peer}"`))
+      .join('\n');
+  };
+
+  beforeAll(async () => {
+    port = await freePort(address);
+    writeFileSync(
+      join(dir, 'dump.py'),
+      ['import sys', "out = open(sys.argv[1], 'a', buffering=1)", 'for line in sys.stdin:', '    out.write(line)'].join(
+        '\n',
+      ),
+    );
+    const neighbors = DRIVERS.map((_, i) =>
+      [
+        `neighbor 127.77.3.${i + 1} {`,
+        '  router-id 4.4.4.4;',
+        `  local-address ${address};`,
+        '  local-as 65004;',
+        '  peer-as 65001;',
+        '  passive true;',
+        '  family { ipv4 unicast; ipv6 unicast; }',
+        '  api { processes [ dump ]; receive { parsed; update; } }',
+        '  static { route 203.0.113.0/24 next-hop 198.51.100.9; }',
+        '}',
+      ].join('\n'),
+    );
+    writeFileSync(
+      join(dir, 'exabgp.conf'),
+      [
+        'process dump {',
+        `  run /usr/bin/python3 ${join(dir, 'dump.py')} ${output};`,
+        '  encoder json;',
+        '}',
+        ...neighbors,
+      ].join('\n'),
+    );
+    exabgp = spawn('exabgp', [join(dir, 'exabgp.conf')], {
+      stdio: ['ignore', 'ignore', 'ignore'],
+      env: {
+        ...process.env,
+        exabgp_daemon_user: process.getuid?.() === 0 ? 'root' : (process.env.USER ?? 'nobody'),
+        exabgp_tcp_bind: address,
+        exabgp_tcp_port: String(port),
+        exabgp_log_destination: 'stderr',
+      },
+    });
+    // ExaBGP is up once it listens: a TCP connect succeeds.
+    await waitFor('exabgp listening', async () => {
+      const net = await import('node:net');
+      return new Promise<boolean>((resolve) => {
+        const probe = net.connect({ host: address, port }, () => {
+          probe.destroy();
+          resolve(true);
+        });
+        probe.on('error', () => resolve(false));
+      });
+    });
+  });
+
+  afterAll(async () => {
+    await stop(exabgp);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  describe.each(DRIVERS.map((d, i) => [d, i] as const))('driver %s', (driver, i) => {
+    it('establishes, announces IPv4 and IPv6 routes ExaBGP decodes, receives ExaBGP’s route', async () => {
+      const peer = `127.77.3.${i + 1}`;
+      await exchange(i, driver, { address, port, as: 65004 }, peer, '203.0.113.0/24', async (text) =>
+        receivedFrom(peer).includes(`"${text}"`),
+      );
+    }, 60_000);
   });
 });
