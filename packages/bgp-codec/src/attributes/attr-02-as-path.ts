@@ -43,7 +43,7 @@ export function decodeSegments(
   asSize: 2 | 4,
   name: string,
 ): AsPathSegment[] {
-  const segments: AsPathSegment[] = [];
+  let segments: AsPathSegment[] | undefined;
   let i = start;
   while (i < end) {
     if (end - i < 2) throw malformed(UpdateSubcode.MALFORMED_AS_PATH, `${name}: one octet left after the last segment`);
@@ -59,9 +59,12 @@ export function decodeSegments(
     } else {
       for (let k = 0; k < count; k++, i += 2) asns[k] = readU16(b, i);
     }
-    segments.push({ type, asns });
+    const segment: AsPathSegment = { type, asns };
+    // Most paths are one AS_SEQUENCE: an exact one-element array, no growth.
+    if (segments === undefined) segments = [segment];
+    else segments.push(segment);
   }
-  return segments;
+  return segments ?? [];
 }
 
 /**
