@@ -118,9 +118,16 @@ async function clientSessions(): Promise<void> {
   const connections = await openQuietSessions(reactor, host, port, count, keepaliveMs);
   await new Promise((resolve) => setTimeout(resolve, 1000));
   if (measure === 'idle') {
-    const turns = reactor.stats.turns;
+    const { turns, steps, timersFired } = reactor.stats;
     const idle = await idleWindow(Number(secondsText));
-    report({ type: 'idle', ...idle, turns: reactor.stats.turns - turns, sessions: connections.length });
+    report({
+      type: 'idle',
+      ...idle,
+      turns: reactor.stats.turns - turns,
+      steps: reactor.stats.steps - steps,
+      timersFired: reactor.stats.timersFired - timersFired,
+      sessions: connections.length,
+    });
   } else {
     const after = await memoryAfterGc();
     report({ type: 'memory', before, after, sessions: connections.length });
