@@ -96,6 +96,45 @@ describe('grammar', () => {
     ]);
   });
 
+  it('announce blocks: the block names the family, a one-line flow route takes match and action keywords', () => {
+    const c = parseConfiguration(
+      neighbor(
+        // no family block: every family may be announced (ExaBGP's family block has no ipv6 multicast)
+        ' announce {\n  ipv4 {\n   flow destination 192.0.2.0/24 destination-port [ =53 ] protocol udp discard;\n  }\n' +
+          '  ipv6 {\n   unicast 2001:db8::/32 next-hop 2001:db8::1 med 7;\n   multicast ff0e::/16 next-hop 2001:db8::1;\n  }\n }',
+      ),
+    );
+    const [flow, unicast, multicast] = c.neighbors[0]!.routes;
+    expect(flow).toMatchObject({
+      family: { afi: 'ipv4', safi: 'flow' },
+      nlri: {
+        components: [{ type: 1, prefix: '192.0.2.0/24' }, { type: 3 }, { type: 5, terms: [{ op: '=', value: 53 }] }],
+      },
+      attributes: { extendedCommunities: [{ hex: '8006000000000000' }] },
+    });
+    expect(unicast).toMatchObject({ family: { afi: 'ipv6', safi: 'unicast' }, attributes: { med: 7 } });
+    expect(multicast).toMatchObject({ family: { afi: 'ipv6', safi: 'multicast', safiCode: 2 } });
+  });
+
+  it('an IPv4 prefix in the ipv6 announce block is refused', () => {
+    const e = errorOf(neighbor(' announce { ipv6 {\n unicast 10.0.0.0/8 next-hop 1.2.3.4;\n } }'));
+    expect([e.reason, e.expected]).toEqual(["'10.0.0.0/8' is an IPv4 prefix", 'an IPv6 prefix']);
+  });
+
+  it('routes written with the same attribute text share one Attributes object; values are still per text', () => {
+    const c = parseConfiguration(
+      neighbor(
+        ' static {\n  route 10.0.0.0/24 next-hop 1.1.1.1 med 5 community [ 1:1 ];\n  route 10.0.1.0/24 next-hop 2.2.2.2 med 5 community [ 1:1 ];\n' +
+          '  route 10.0.2.0/24 next-hop 1.1.1.1 med 6 community [ 1:1 ];\n }',
+      ),
+    );
+    const [a, b, d] = c.neighbors[0]!.routes;
+    expect(a!.attributes).toBe(b!.attributes);
+    expect(a!.attributes).not.toBe(d!.attributes);
+    expect(d!.attributes).toEqual({ med: 6, communities: [65537] });
+    expect([a!.nextHop, b!.nextHop]).toEqual(['1.1.1.1', '2.2.2.2']);
+  });
+
   it('bad input of any shape gives a ConfigError, never another exception', () => {
     const seeds = fc.constantFrom(...SEEDS);
     const edit = fc.record({

@@ -1554,7 +1554,7 @@ class ConfigurationParser {
           mup: (v, key) => this.mup(draft, v, key, afi, `${here} / mup`),
           'sr-policy': (v, key) => this.srPolicy(draft, v, key, afi, `${here} / sr-policy`),
         };
-        if (afi === 'ipv4') leaves.multicast = prefixRoute('multicast', ANNOUNCE_KEYWORDS.multicast!);
+        leaves.multicast = prefixRoute('multicast', ANNOUNCE_KEYWORDS.multicast!);
         this.block({ name: here, leaves, blocks: {} }, kw);
       };
     this.block(
