@@ -132,8 +132,9 @@ export interface Neighbor {
   /** `inherit NAME;` the templates applied, in order */
   inherit: string[];
   /**
-   * `family { ipv4 unicast; ... }` in the order written. Empty when there is no family block: ExaBGP then
-   * negotiates every family it knows (see `familyBlock`).
+   * `family { ipv4 unicast; ... }` in the order written (the neighbor's, then its templates'; ExaBGP itself
+   * keeps them sorted by AFI then SAFI). Empty when there is no family block: ExaBGP then negotiates every
+   * family it knows (see `familyBlock`).
    */
   families: Family[];
   /** false when no `family { }` block was given (ExaBGP announces all its known families) */
