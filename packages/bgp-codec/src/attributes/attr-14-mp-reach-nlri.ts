@@ -43,7 +43,7 @@ export function decodeFamilyNlri(
   if (!family)
     throw malformed(UpdateSubcode.OPTIONAL_ATTRIBUTE_ERROR, `${name}: no NLRI codec for AFI ${afi} SAFI ${safi}`);
   try {
-    family.decode(b, start, end, ctx.addPathReceive.has(familyKey(afi, safi)), out);
+    family.decode(b, start, end, ctx.addPathReceive.size > 0 && ctx.addPathReceive.has(familyKey(afi, safi)), out);
   } catch (error) {
     if (error instanceof BgpError) throw malformed(UpdateSubcode.OPTIONAL_ATTRIBUTE_ERROR, `${name}: ${error.message}`);
     throw error;
@@ -95,7 +95,7 @@ export const MP_REACH_NLRI: AttributeRow<MpReachNlriAttribute> = {
     w.bytes(attribute.nextHop);
     w.u8(0);
     if (!family) return;
-    const addPath = ctx.addPathSend.has(familyKey(attribute.afi, attribute.safi));
+    const addPath = ctx.addPathSend.size > 0 && ctx.addPathSend.has(familyKey(attribute.afi, attribute.safi));
     for (const nlri of attribute.nlri) family.encode(w, nlri, addPath);
   },
 };

@@ -40,7 +40,7 @@ export const MP_UNREACH_NLRI: AttributeRow<MpUnreachNlriAttribute> = {
     w.u16(attribute.afi);
     w.u8(attribute.safi);
     if (!family) return;
-    const addPath = ctx.addPathSend.has(familyKey(attribute.afi, attribute.safi));
+    const addPath = ctx.addPathSend.size > 0 && ctx.addPathSend.has(familyKey(attribute.afi, attribute.safi));
     for (const nlri of attribute.withdrawn) family.encode(w, nlri, addPath);
   },
 };
