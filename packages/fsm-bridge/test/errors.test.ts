@@ -2,6 +2,8 @@
  * Failures over real loopback TCP, every driver: refused connections, resets in the middle of a message,
  * malformed messages, hold timer expiry, OPEN errors, connection collisions. Each answer is checked to the byte.
  */
+import { spawn } from 'node:child_process';
+import net from 'node:net';
 import { encodeKeepalive, MessageType } from 'bgp-codec';
 import { describe, expect, it } from 'vitest';
 import { startSession, UPDATE_BUFFER_HIGH } from '../src/session.js';
@@ -26,6 +28,32 @@ describe.concurrent.each(DRIVERS)('driver %s', (driver) => {
     c.send(peerOpen(), encodeKeepalive());
     await session.established();
     expect(session.states).toContain('Connect');
+  });
+
+  it('gives up a connection attempt that never completes (connect timeout) and tries again', async ({
+    onTestFinished,
+  }) => {
+    const cleanup = new Cleanup(onTestFinished);
+    // A listener with a backlog of 0 that never accepts: once one connection fills its queue, SYNs are dropped.
+    const listener = spawn('/usr/bin/python3', [
+      '-c',
+      "import socket,time\ns=socket.socket()\ns.bind(('127.0.0.1',0))\ns.listen(0)\nprint(s.getsockname()[1],flush=True)\ntime.sleep(60)",
+    ]);
+    cleanup.add(() => listener.kill('SIGKILL'));
+    const port = await new Promise<number>((resolve) =>
+      listener.stdout.once('data', (d) => resolve(Number(String(d).trim()))),
+    );
+    const filler = net.connect({ port, host: '127.0.0.1' });
+    cleanup.add(() => filler.destroy());
+    await new Promise((resolve) => filler.once('connect', resolve));
+    const session = await startSession(localConfig({ peerPort: port, connectTimeoutMs: 300, connectRetryTime: 1 }), {
+      driver,
+    });
+    cleanup.add(() => session.destroy());
+    await session.waitFor('Active', 10_000);
+    await session.waitFor('Connect', 10_000);
+    expect(session.states.slice(0, 4)).toEqual(['Idle', 'Connect', 'Active', 'Connect']);
+    expect(session.notifications).toEqual([]);
   });
 
   it('survives a peer reset in the middle of a message: Idle, no NOTIFICATION, then a new connection', async ({
