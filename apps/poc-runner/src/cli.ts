@@ -55,10 +55,11 @@ async function main(argv: string[]): Promise<number> {
 
 main(process.argv.slice(2)).then(
   (code) => {
-    process.exitCode = code;
+    // Sessions, reactors and child processes are all closed by now; exit without waiting for stray handles.
+    process.exit(code);
   },
   (error: unknown) => {
     console.error(`poc-runner: the evaluation could not run: ${(error as Error).stack ?? String(error)}`);
-    process.exitCode = 1;
+    process.exit(1);
   },
 );

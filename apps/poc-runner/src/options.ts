@@ -42,7 +42,7 @@ Options:
                      states reached in order, every wait bounded, idle CPU of polling vs effect
   --test messages    step 5: every message type both ways, encoding identical to ExaBGP, error handling
                      (timeout, invalid message, reset) in every mode
-  --benchmark        step 6: benchmark scenarios, modes interleaved, repeated (5 times, 3 with --quick)
+  --benchmark        step 6: benchmark scenarios, modes interleaved, repeated (5 times, 2 with --quick)
   --config FILE      step 7: run FILE (an ExaBGP configuration) in every mode over loopback and check the
                      UPDATE and End-of-RIB bytes; repeatable. Default: fixtures/configs/poc-ipself6.conf and
                      ../shared/exabgp-qa/etc/exabgp/conf-ipself6.conf when present
@@ -96,7 +96,7 @@ export function parseRunOptions(argv: string[]): RunOptions | 'help' {
   const peers = values.peers === undefined ? 100 : Number(values.peers);
   if (!Number.isInteger(peers) || peers < 1 || peers > 5000)
     throw new UsageError('--peers takes a whole number 1-5000');
-  const repetitions = values.repetitions === undefined ? (values.quick ? 3 : 5) : Number(values.repetitions);
+  const repetitions = values.repetitions === undefined ? (values.quick ? 2 : 5) : Number(values.repetitions);
   if (!Number.isInteger(repetitions) || repetitions < 1 || repetitions > 100) {
     throw new UsageError('--repetitions takes a whole number 1-100');
   }

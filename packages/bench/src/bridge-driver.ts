@@ -204,7 +204,7 @@ export async function createBridgeDriver(name: SessionMode): Promise<Driver> {
             },
           },
         );
-        await started.established(30_000).catch((error: Error) => {
+        await started.established(8_000).catch((error: Error) => {
           started.destroy();
           throw error;
         });

@@ -36,7 +36,7 @@ export interface Scenario {
 
 const HOST = '127.0.0.1';
 /** Longest a stream may run; a mode that is slower is measured on what arrived by then (see `completed`). */
-const DEADLINE_MS: Record<Scale, number> = { quick: 4_000, full: 120_000 };
+const DEADLINE_MS: Record<Scale, number> = { quick: 1_500, full: 120_000 };
 
 function cpuOf(cost: StreamOutcome['sender']): number {
   return cost.window
@@ -152,7 +152,7 @@ export const peers10 = streamScenario(
   'peers-10',
   '10 concurrent peers (plan test 2)',
   {
-    quick: { peers: 10, perPeer: 200, kind: 'one-route', size: 0, stride: 1, pings: 0 },
+    quick: { peers: 10, perPeer: 100, kind: 'one-route', size: 0, stride: 1, pings: 0 },
     full: { peers: 10, perPeer: 1000, kind: 'one-route', size: 0, stride: 1, pings: 0 },
   },
   (s) => `${s.peers} sessions, ${s.perPeer} one-route UPDATEs each, all at once`,
@@ -162,7 +162,7 @@ export const large4096 = streamScenario(
   'large-4096',
   '4,096-byte messages (plan test 3)',
   {
-    quick: { peers: 1, perPeer: 500, kind: 'sized', size: 4096, stride: 1, pings: 0 },
+    quick: { peers: 1, perPeer: 200, kind: 'sized', size: 4096, stride: 1, pings: 0 },
     full: { peers: 1, perPeer: 5000, kind: 'sized', size: 4096, stride: 1, pings: 0 },
   },
   (s) => `${s.perPeer} UPDATEs of exactly ${s.size} bytes on one session`,
@@ -173,7 +173,7 @@ export const bulk = streamScenario(
   'bulk-routes',
   'Bulk send of routes',
   {
-    quick: { peers: 1, perPeer: 20_000, kind: 'one-route', size: 0, stride: 20, pings: 0 },
+    quick: { peers: 1, perPeer: 10_000, kind: 'one-route', size: 0, stride: 20, pings: 0 },
     full: { peers: 1, perPeer: 1_000_000, kind: 'one-route', size: 0, stride: 1000, pings: 0 },
   },
   (s) =>
@@ -181,7 +181,7 @@ export const bulk = streamScenario(
 );
 
 const JITTER: Record<Scale, { perPeer: number; intervalMs: number }> = {
-  quick: { perPeer: 200_000, intervalMs: 10 },
+  quick: { perPeer: 30_000, intervalMs: 10 },
   full: { perPeer: 1_000_000, intervalMs: 20 },
 };
 
@@ -247,7 +247,7 @@ export const keepaliveJitter: Scenario = {
 };
 
 const IDLE: Record<Scale, { sessions: number; seconds: number; keepaliveMs: number }> = {
-  quick: { sessions: 100, seconds: 1.5, keepaliveMs: 1000 },
+  quick: { sessions: 50, seconds: 1, keepaliveMs: 1000 },
   full: { sessions: 100, seconds: 10, keepaliveMs: 1000 },
 };
 
@@ -282,7 +282,7 @@ export const idle100: Scenario = {
   },
 };
 
-const SESSIONS: Record<Scale, number> = { quick: 200, full: 1000 };
+const SESSIONS: Record<Scale, number> = { quick: 50, full: 1000 };
 
 export const sessions1000: Scenario = {
   id: 'sessions-1000',
@@ -306,7 +306,7 @@ export const sessions1000: Scenario = {
 };
 
 const SCALE_PEERS: Record<Scale, { peers: number[]; perPeer: number }> = {
-  quick: { peers: [10, 100, 200], perPeer: 20 },
+  quick: { peers: [10, 50], perPeer: 20 },
   full: { peers: [10, 100, 1000], perPeer: 100 },
 };
 

@@ -1,5 +1,206 @@
-import type { StepContext } from '../context.js';
+import v8 from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { type DriverName, loadDriver, slope, streamOnce, WorkerPool } from 'bench';
+import { connect as connectAsync } from 'transport-async';
+import { errorText, type StepContext } from '../context.js';
+import { awaitNotification, passiveSession, rawEstablish, rawMessage, WAIT_MS } from './raw-peer.js';
 
+const MODES: DriverName[] = ['sync', 'async', 'fsm-sync', 'bridge-polling', 'bridge-effect'];
+
+/** A full GC in this process: --expose-gc switched on at run time (the runner starts without it). */
+function gcFunction(): () => void {
+  v8.setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+}
+
+/** Connect/disconnect cycles in one mode; heap after GC sampled along the way; slope of the trend. */
+async function churn(ctx: StepContext, mode: DriverName, cycles: number): Promise<void> {
+  const gc = gcFunction();
+  const loaded = await loadDriver(mode);
+  if ('unavailable' in loaded) {
+    ctx.check(`${cycles} connect/disconnect cycles`, false, loaded.unavailable, mode);
+    return;
+  }
+  const accepted: { close(): Promise<void> }[] = [];
+  const listener = await loaded.listen('127.0.0.1', (link) => accepted.push(link), {
+    peers: mode.startsWith('bridge') || mode === 'fsm-sync' ? cycles : 1,
+  });
+  const xs: number[] = [];
+  const ys: number[] = [];
+  const every = Math.max(1, Math.floor(cycles / 20));
+  try {
+    for (let i = 0; i < cycles; i++) {
+      const port = listener.ports[i % listener.ports.length] as number;
+      const link = await loaded.connect('127.0.0.1', port, { peers: 1 });
+      await link.close();
+      for (const a of accepted.splice(0)) await a.close();
+      if (i % every === every - 1) {
+        gc();
+        xs.push(i + 1);
+        ys.push(process.memoryUsage().heapUsed);
+      }
+    }
+    // The first samples include warm-up (JIT, pools): the trend is read over the later 75%.
+    const from = Math.floor(xs.length / 4);
+    const perCycle = slope(xs.slice(from), ys.slice(from));
+    ctx.step.figures[`${mode}: heap growth per cycle after GC, bytes (slope)`] = perCycle;
+    ctx.check(
+      `${cycles} connect/disconnect cycles, heap after GC with no growth trend (slope <= 64 B/cycle)`,
+      perCycle <= 64,
+      `${perCycle.toFixed(1)} B/cycle over cycles ${xs[from]}..${xs[xs.length - 1]}`,
+      mode,
+    );
+    ctx.step.charts.push({
+      title: `Heap after GC during connect/disconnect cycles (${mode})`,
+      unit: 'bytes',
+      kind: 'lines',
+      xUnit: 'cycles',
+      lines: [{ name: mode, points: xs.map((x, i) => [x, ys[i] as number]) }],
+    });
+  } catch (error) {
+    ctx.check(`${cycles} connect/disconnect cycles`, false, errorText(error), mode);
+  } finally {
+    await listener.close();
+    await loaded.shutdown();
+  }
+}
+
+/** Resource exhaustion against a passive session: a huge length, a message that never ends, a storm. */
+async function exhaustion(
+  ctx: StepContext,
+  mode: 'sync' | 'bridge-polling' | 'bridge-effect',
+  storm: number,
+): Promise<void> {
+  let peer = await passiveSession(mode, 3);
+  try {
+    const c = await rawEstablish(peer.port, 3);
+    await c.writeMessage(rawMessage(65535, 2, new Uint8Array(100)));
+    const got = await awaitNotification(c);
+    ctx.check(
+      'huge length (65535 without Extended Message) → NOTIFICATION 1/2',
+      'code' in got && got.code === 1 && got.subcode === 2,
+      'code' in got ? `${got.code}/${got.subcode}` : got.none,
+      mode,
+    );
+    c.abort();
+  } catch (error) {
+    ctx.check('huge length', false, errorText(error), mode);
+  } finally {
+    peer.session.destroy();
+  }
+  peer = await passiveSession(mode, 3);
+  try {
+    const c = await rawEstablish(peer.port, 3);
+    const rss = process.memoryUsage().rss;
+    await c.writeMessage(rawMessage(4096, 2, new Uint8Array(200)));
+    const got = await awaitNotification(c, 8_000);
+    const grew = process.memoryUsage().rss - rss;
+    ctx.check(
+      'message that never ends → hold timer NOTIFICATION 4/0, memory bounded',
+      'code' in got && got.code === 4 && grew < 64 * 2 ** 20,
+      `${'code' in got ? `${got.code}/${got.subcode} after ${got.afterMs} ms` : got.none}; RSS ${(grew / 2 ** 20).toFixed(1)} MiB`,
+      mode,
+    );
+    c.abort();
+  } catch (error) {
+    ctx.check('message that never ends', false, errorText(error), mode);
+  } finally {
+    peer.session.destroy();
+  }
+  peer = await passiveSession(mode, 90);
+  try {
+    const attempts = await Promise.allSettled(
+      Array.from({ length: storm }, () => connectAsync({ host: '127.0.0.1', port: peer.port, timeoutMs: WAIT_MS })),
+    );
+    for (const a of attempts) if (a.status === 'fulfilled') a.value.abort();
+    await new Promise((r) => setTimeout(r, 300));
+    const after = await rawEstablish(peer.port).then(
+      (c) => {
+        c.abort();
+        return 'established';
+      },
+      (e: Error) => e.message,
+    );
+    ctx.check(
+      `storm of ${storm} connections: no crash, a real peer still establishes afterwards`,
+      after === 'established',
+      `${attempts.filter((a) => a.status === 'fulfilled').length} connected; then ${after}`,
+      mode,
+    );
+  } catch (error) {
+    ctx.check(`storm of ${storm} connections`, false, errorText(error), mode);
+  } finally {
+    peer.session.destroy();
+  }
+}
+
+/** Step 8: churn, flood, concurrency, malformed input and exhaustion, every mode. */
 export async function runStress(ctx: StepContext): Promise<void> {
-  ctx.check('step implemented', false, 'not implemented yet');
+  const quick = ctx.options.quick;
+  const cycles = quick ? 100 : 1000;
+  for (const mode of MODES) {
+    ctx.progress(`${mode}: ${cycles} connect/disconnect cycles`);
+    await churn(
+      ctx,
+      mode,
+      mode === 'bridge-polling' || mode === 'fsm-sync' ? Math.min(cycles, quick ? 40 : 200) : cycles,
+    );
+  }
+  // Flood and concurrent sessions in child processes, every mode at once (correctness, not speed).
+  const pool = new WorkerPool();
+  const flood = 10_000;
+  const peers = ctx.options.peers;
+  try {
+    ctx.progress(`flood of ${flood} UPDATEs and ${peers} concurrent sessions, every mode`);
+    await Promise.all(
+      MODES.map(async (mode) => {
+        try {
+          const pair = await pool.get(mode);
+          const o = await streamOnce(pair, {
+            host: '127.0.0.1',
+            peers: 1,
+            kind: 'one-route',
+            perPeer: flood,
+            routesPerMessage: 1,
+            size: 0,
+            stride: 100,
+            timeoutMs: 60_000,
+          });
+          ctx.check(
+            `flood of ${flood} UPDATEs: none lost, in order`,
+            o.complete && o.messages === flood && o.received.outOfOrder === 0,
+            `${o.messages}/${flood} in ${o.seconds.toFixed(2)} s, ${o.received.outOfOrder} out of order`,
+            mode,
+          );
+          const c = await streamOnce(pair, {
+            host: '127.0.0.1',
+            peers,
+            kind: 'one-route',
+            perPeer: 20,
+            routesPerMessage: 1,
+            size: 0,
+            stride: 1,
+            timeoutMs: 60_000,
+          });
+          ctx.check(
+            `${peers} concurrent sessions, 20 UPDATEs each: all delivered`,
+            c.complete && c.messages === peers * 20 && c.received.connections === peers,
+            `${c.received.connections} sessions, ${c.messages}/${peers * 20} UPDATEs`,
+            mode,
+          );
+        } catch (error) {
+          ctx.check('flood and concurrent sessions', false, errorText(error), mode);
+        }
+      }),
+    );
+  } finally {
+    await pool.close();
+  }
+  const storm = quick ? 200 : 1000;
+  await Promise.all(
+    (['sync', 'bridge-polling', 'bridge-effect'] as const).map(async (mode) => {
+      ctx.progress(`${mode}: huge length, endless message, storm of ${storm}`);
+      await exhaustion(ctx, mode, storm);
+    }),
+  );
 }
