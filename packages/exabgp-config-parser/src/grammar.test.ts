@@ -135,6 +135,17 @@ describe('grammar', () => {
     expect([a!.nextHop, b!.nextHop]).toEqual(['1.1.1.1', '2.2.2.2']);
   });
 
+  it('md5: a base64 password must decode, and at most 80 bytes (session.py validate_md5)', () => {
+    expect(errorOf(neighbor(' md5-password "not base64!";\n md5-base64 true;')).reason).toBe(
+      'md5-password is not valid base64 (md5-base64 is set)',
+    );
+    expect(errorOf(neighbor(` md5-password ${'x'.repeat(81)};`)).reason).toBe(
+      'the md5 password is longer than 80 bytes',
+    );
+    const c = parseConfiguration(neighbor(' md5-password c2VjcmV0;\n md5-base64 true;'));
+    expect(c.neighbors[0]).toMatchObject({ md5Password: 'c2VjcmV0', md5Base64: true, md5Ip: '127.0.0.1' });
+  });
+
   it('bad input of any shape gives a ConfigError, never another exception', () => {
     const seeds = fc.constantFrom(...SEEDS);
     const edit = fc.record({

@@ -2433,6 +2433,24 @@ class ConfigurationParser {
       if (value !== undefined) target[field] = value;
     }
     neighbor.routerId = routerId;
+    // session.py `validate_md5`: a base64 password must decode (RFC 2385 keys are at most 80 bytes)
+    if (neighbor.md5Password !== undefined && neighbor.md5Base64) {
+      const password = neighbor.md5Password;
+      const decoded = Buffer.from(password, 'base64');
+      const clean = password.replace(/=+$/, '');
+      if (!/^[A-Za-z0-9+/]*={0,2}$/.test(password) || decoded.toString('base64').replace(/=+$/, '') !== clean) {
+        throw this.lexer.error(
+          where,
+          `md5-password is not valid base64 (md5-base64 is set)`,
+          'a base64 encoded password',
+        );
+      }
+      if (decoded.length > 80) {
+        throw this.lexer.error(where, 'the md5 password is longer than 80 bytes', 'at most 80 bytes (RFC 2385)');
+      }
+    } else if (neighbor.md5Password !== undefined && Buffer.byteLength(neighbor.md5Password) > 80) {
+      throw this.lexer.error(where, 'the md5 password is longer than 80 bytes', 'at most 80 bytes (RFC 2385)');
+    }
     // session.py `infer`: the MD5 address defaults to the local address
     if (neighbor.md5Password !== undefined && neighbor.md5Ip === undefined && localAddress !== 'auto') {
       neighbor.md5Ip = localAddress;
