@@ -1,0 +1,142 @@
+/**
+ * Interop with BIRD 2, from each driver of the FSM: one BIRD, passive on its own loopback address, one
+ * neighbor per driver (our local addresses 127.0.10.11/12/13). Each session must come up, our IPv4 and
+ * IPv6 routes must be in BIRD's table (read with birdc), BIRD's routes must arrive decoded, and our stop
+ * must reach BIRD as Cease / Administrative Shutdown (RFC 4486 §4, RFC 9003).
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  announced,
+  Daemon,
+  fill,
+  freePort,
+  LOCAL_AS,
+  type OurNeighbor,
+  ourRoutes,
+  type RunningSpeaker,
+  run,
+  skipReason,
+  startOurSpeaker,
+  TempDir,
+  TRANSPORTS,
+  until,
+} from './daemons.js';
+
+const BIRD_ADDRESS = '127.0.10.1';
+const BIRD_AS = 65010;
+const reason = skipReason('BIRD 2', ['bird', 'birdc']);
+
+describe.skipIf(reason !== '')(`BIRD 2 interop${reason ? ` (skipped: ${reason})` : ''}`, () => {
+  let dir: TempDir;
+  let bird: Daemon;
+  let socket: string;
+  let port: number;
+  let running: RunningSpeaker | undefined;
+
+  const birdc = async (...command: string[]) => {
+    const result = await run('birdc', ['-s', socket, ...command]);
+    if (result.code !== 0) throw new Error(`birdc ${command.join(' ')}: ${result.stderr || result.stdout}`);
+    return result.stdout;
+  };
+
+  beforeAll(async () => {
+    dir = new TempDir();
+    port = await freePort(BIRD_ADDRESS);
+    const neighbors = TRANSPORTS.map((transport, i) =>
+      fill('bird-neighbor.conf', {
+        NAME: `speaker_${transport}`,
+        ADDRESS: BIRD_ADDRESS,
+        PORT: port,
+        AS: BIRD_AS,
+        PEER: `127.0.10.${11 + i}`,
+        PEER_AS: LOCAL_AS,
+        NEXT_HOP6: '2001:db8::10',
+      }),
+    ).join('\n');
+    const config = dir.file(
+      'bird.conf',
+      fill('bird.conf', {
+        ADDRESS: BIRD_ADDRESS,
+        PORT: port,
+        AS: BIRD_AS,
+        ROUTER_ID: '10.10.10.10',
+        NEIGHBORS: neighbors,
+      }),
+    );
+    socket = dir.file('bird.ctl');
+    bird = Daemon.start('bird', 'bird', ['-f', '-c', config, '-s', socket], dir);
+    await until('BIRD up', async () =>
+      (await birdc('show', 'status')).includes('Daemon is up and running') ? true : undefined,
+    );
+  });
+
+  afterEach(async () => {
+    const current = running;
+    running = undefined;
+    if (current) {
+      current.speaker.destroy();
+      await current.speaker.done;
+    }
+  });
+
+  afterAll(async () => {
+    await bird?.stop();
+    dir?.remove();
+  });
+
+  describe.each(TRANSPORTS.map((transport, i) => [transport, i + 1] as const))(
+    'from the %s driver',
+    (transport, index) => {
+      const protocol = `speaker_${transport}`;
+      const neighbor: OurNeighbor = {
+        peer: BIRD_ADDRESS,
+        port: 0,
+        peerAs: BIRD_AS,
+        address: `127.0.10.${10 + index}`,
+        index,
+      };
+
+      it('establishes, puts our IPv4 and IPv6 routes in BIRD, decodes BIRD’s routes, ends with a Cease', async () => {
+        running = await startOurSpeaker({ ...neighbor, port }, transport);
+        const { speaker, received } = running;
+        const routes = ourRoutes(index);
+
+        // BIRD's view: both routes, from this session, with our next hops and community
+        const table = await until(`our routes in BIRD (protocol ${protocol})`, async () => {
+          const text = await birdc('show', 'route', 'all', 'protocol', protocol);
+          return text.includes(routes.prefix4) && text.includes(routes.prefix6) ? text : undefined;
+        });
+        expect(table).toContain(`BGP.next_hop: ${routes.nextHop4}`);
+        expect(table).toContain(`BGP.next_hop: ${routes.nextHop6}`);
+        expect(table).toContain(`BGP.as_path: ${LOCAL_AS}`);
+        expect(table).toContain(`(${routes.community.replace(':', ',')})`);
+        expect(await birdc('show', 'protocols', protocol)).toMatch(/Established/);
+
+        // What BIRD announced to us (its static routes), decoded by the codec and rendered as ExaBGP JSON
+        const ours = await until('BIRD routes received', () => {
+          const got = announced(received);
+          return got.some((r) => r.startsWith('ipv4 unicast 192.0.2.0/24')) &&
+            got.some((r) => r.startsWith('ipv6 unicast 2001:db8:77::/48'))
+            ? got
+            : undefined;
+        });
+        expect(ours).toContain('ipv6 unicast 2001:db8:77::/48 via 2001:db8::10');
+        const update = received.find((l) => announced([l]).some((r) => r.includes('192.0.2.0/24')));
+        expect(update?.neighbor.asn).toEqual({ local: LOCAL_AS, peer: BIRD_AS });
+        expect(update?.neighbor.message?.update?.attribute?.['as-path']).toEqual({
+          '0': { element: 'as-sequence', value: [BIRD_AS] },
+        });
+        expect(received[0]?.type).toBe('open');
+
+        // Stop: BIRD reports our Cease and withdraws the routes
+        await speaker.stop();
+        const status = await until('BIRD sees the Cease', async () => {
+          const text = await birdc('show', 'protocols', 'all', protocol);
+          return text.includes('Received: Administrative shutdown') ? text : undefined;
+        });
+        expect(status).not.toMatch(/BGP state:\s+Established/);
+        expect(await birdc('show', 'route', 'protocol', protocol)).not.toContain(routes.prefix4);
+      });
+    },
+  );
+});
