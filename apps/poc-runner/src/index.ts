@@ -7,4 +7,4 @@ export type { RunOptions, StepId } from './options.js';
 export { HELP, parseRunOptions, STEP_IDS } from './options.js';
 export { renderHtml } from './report/html.js';
 export { renderMarkdown } from './report/markdown.js';
-export { unsupportedSettings } from './speak.js';
+export { runSpeak, SPEAK_HELP } from './speak.js';
