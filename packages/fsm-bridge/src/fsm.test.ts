@@ -553,6 +553,65 @@ describe('RFC 4271 §8.2.2 Established', () => {
   });
 });
 
+describe('RFC 4271 §8.2.2 the remaining transitions', () => {
+  it('ManualStop in Active (waiting for the peer) ends the FSM without a NOTIFICATION', () => {
+    const s = new Script(config({ passive: true }));
+    expect(kinds(s.send({ kind: 'stop' }))).toEqual(['state:Idle']);
+    expect(s.result).toEqual({ reason: 'stopped' });
+  });
+
+  it('ManualStop in OpenConfirm sends Cease 2 and closes', () => {
+    const s = openConfirm();
+    const effects = s.send({ kind: 'stop' });
+    expect(notificationSent(effects)).toEqual([6, 2]);
+    expect(kinds(effects)).toContain('close');
+  });
+
+  it('ManualStop while the IdleHoldTimer runs stops it and ends the FSM', () => {
+    const s = established();
+    s.send({ kind: 'tcp-failed' });
+    expect(s.running('idle-hold')).toBe(true);
+    expect(kinds(s.send({ kind: 'stop' }))).toEqual(['stop-timer']);
+    expect(s.result).toEqual({ reason: 'stopped' });
+  });
+
+  it('losing a collision in OpenSent sends Cease 7 too', () => {
+    const s = openSent();
+    expect(notificationSent(s.send({ kind: 'collision-lost' }))).toEqual([6, 7]);
+    expect(s.result).toEqual({ reason: 'collision-lost' });
+  });
+
+  it('a framing error in OpenConfirm and in Established sends its NOTIFICATION', () => {
+    const error = new BgpError('connection-not-synchronized', 1, 1);
+    expect(notificationSent(openConfirm().send({ kind: 'message-error', error }))).toEqual([1, 1]);
+    expect(notificationSent(established().send({ kind: 'message-error', error }))).toEqual([1, 1]);
+  });
+
+  it('ignores a ROUTE-REFRESH of an unknown subtype (RFC 7313 §5)', () => {
+    const s = established();
+    const rr = encodeRouteRefresh({ type: 'route-refresh', afi: 1, safi: 1, subtype: 0 });
+    rr[21] = 7;
+    expect(kinds(s.message(rr))).toEqual(['start-timer']);
+  });
+
+  it('does not send a ROUTE-REFRESH before Established', () => {
+    expect(openConfirm().send({ kind: 'send-route-refresh', afi: 1, safi: 1 })).toEqual([]);
+  });
+
+  it('ignores a second tcp-connected once a connection is up', () => {
+    const s = openSent();
+    expect(s.send({ kind: 'tcp-connected', direction: 'incoming' })).toEqual([]);
+    expect(s.state).toBe('OpenSent');
+  });
+
+  it('ignores messages and framing errors while no connection is up', () => {
+    const s = new Script(config());
+    expect(s.message(encodeKeepalive())).toEqual([]);
+    expect(s.send({ kind: 'message-error', error: new BgpError('x', 1, 1) })).toEqual([]);
+    expect(s.state).toBe('Connect');
+  });
+});
+
 describe('RFC 9003 Shutdown Communication', () => {
   it('is cut to 255 bytes of UTF-8 without splitting a character', () => {
     expect(truncateUtf8('hé', 255)).toBe('hé');
