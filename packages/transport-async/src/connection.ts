@@ -16,6 +16,7 @@ import {
   DEFAULT_READ_BUFFER_BYTES,
   type Frame,
   ProtocolError,
+  peerAddress,
   ReaderBusy,
   TimeoutError,
 } from './contract.js';
@@ -78,11 +79,11 @@ export class Connection implements ConnectionAddresses {
   ) {
     this.copyFrames = options.copyFrames ?? false;
     socket.setNoDelay(options.noDelay ?? true);
-    this.localAddress = socket.localAddress ?? '';
+    this.localAddress = peerAddress(socket.localAddress);
     this.localPort = socket.localPort ?? 0;
-    this.remoteAddress = socket.remoteAddress ?? '';
+    this.remoteAddress = peerAddress(socket.remoteAddress);
     this.remotePort = socket.remotePort ?? 0;
-    this.family = socket.remoteFamily === 'IPv6' ? 6 : 4;
+    this.family = net.isIPv4(this.remoteAddress) ? 4 : 6;
     this.whenClosed = new Promise((resolve) => socket.once('close', () => resolve()));
     socket.on('readable', this.onReadable);
     socket.on('drain', this.onDrain);

@@ -202,6 +202,15 @@ export function connectError(error: unknown, host: string, port: number): Transp
   return new ConnectFailed(`cannot connect to ${host} port ${port}: ${text}`, code, { cause: error });
 }
 
+/**
+ * An address as the peer would write it: a dual-stack listener (`::`) sees IPv4 peers as IPv4-mapped
+ * IPv6 addresses (`::ffff:192.0.2.1`, RFC 4291 §2.5.5.2), which are IPv4 peers for BGP.
+ */
+export function peerAddress(address: string | undefined): string {
+  if (address === undefined) return '';
+  return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
+}
+
 export const DEFAULT_PORT = 179;
 export const DEFAULT_CONNECT_TIMEOUT_MS = 5000;
 export const DEFAULT_CLOSE_TIMEOUT_MS = 1000;

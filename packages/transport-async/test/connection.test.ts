@@ -303,6 +303,17 @@ describe('transport-async contract', () => {
     await expect(pending).rejects.toBeInstanceOf(ConnectionLost);
   });
 
+  it('sees an IPv4 peer of a dual-stack listener as IPv4, not as an IPv4-mapped IPv6 address', async () => {
+    const listener = await listen({ port: 0 }); // host '::', both families
+    cleanups.push(() => listener.close());
+    const accepting = listener.accept();
+    const client = await connectTo('127.0.0.1', listener.port);
+    const server = await accepting;
+    cleanups.push(() => server.abort());
+    expect(client.family).toBe(4);
+    expect([server.remoteAddress, server.family, server.localAddress]).toEqual(['127.0.0.1', 4, '127.0.0.1']);
+  });
+
   it('refuses writes after close() with ConnectionClosed', async () => {
     const { client } = await establish('127.0.0.1');
     void client.close();

@@ -15,6 +15,7 @@ import {
   DEFAULT_READ_BUFFER_BYTES,
   type Frame,
   ProtocolError,
+  peerAddress,
   ReaderBusy,
   TimeoutError,
 } from './contract.js';
@@ -62,11 +63,11 @@ export class Connection implements ConnectionAddresses {
     this.readiness = new Readiness(reactor);
     this.copyFrames = options.copyFrames ?? false;
     socket.setNoDelay(options.noDelay ?? true);
-    this.localAddress = socket.localAddress ?? '';
+    this.localAddress = peerAddress(socket.localAddress);
     this.localPort = socket.localPort ?? 0;
-    this.remoteAddress = socket.remoteAddress ?? '';
+    this.remoteAddress = peerAddress(socket.remoteAddress);
     this.remotePort = socket.remotePort ?? 0;
-    this.family = socket.remoteFamily === 'IPv6' ? 6 : 4;
+    this.family = net.isIPv4(this.remoteAddress) ? 4 : 6;
     // These listeners are the select() registration: they only wake the task that waits.
     socket.on('readable', this.readiness.signalReadable);
     socket.on('drain', this.readiness.signalWritable);

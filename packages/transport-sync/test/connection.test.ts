@@ -361,6 +361,18 @@ describe('transport-sync contract', () => {
     await expect(writing).rejects.toBeInstanceOf(ConnectionLost);
   });
 
+  it('sees an IPv4 peer of a dual-stack listener as IPv4, not as an IPv4-mapped IPv6 address', async () => {
+    const reactor = newReactor();
+    const listener = await reactor.run(listen({ port: 0 }, reactor)); // host '::', both families
+    cleanups.push(() => listener.close());
+    const accepting = reactor.run(acceptOne(listener));
+    const client = await reactor.run(connect({ host: '127.0.0.1', port: listener.port }, reactor));
+    const server = await accepting;
+    cleanups.push(() => client.abort());
+    cleanups.push(() => server.abort());
+    expect([server.remoteAddress, server.family, server.localAddress]).toEqual(['127.0.0.1', 4, '127.0.0.1']);
+  });
+
   it('refuses writes after close() with ConnectionClosed', async () => {
     const { client } = await establish('127.0.0.1');
     client.close();
