@@ -6,10 +6,14 @@
  *     the polling bridge wakes up to poll, the others wait on the kernel;
  *  2. throughput: one-route UPDATEs end to end (encode-free: prebuilt bytes; sent, framed, decoded by
  *     bgp-codec's decodeUpdate, delivered), rounds interleaved across drivers, median and spread;
- *  3. KEEPALIVE jitter: while one session streams `--routes` routes (and for 4 s at least), how late the other
+ *  3. memory: heap and RSS per established session (both ends counted), after a forced GC (RSS is only a hint:
+ *     the process keeps pages it once used).
+ *  4. KEEPALIVE jitter: while one session streams `--routes` routes (and for 4 s at least), how late the other
  *     sessions' KEEPALIVEs leave (hold 3 s, keepalive 1 s), and whether any hold timer expired.
  * Figures are printed; nothing is asserted.
  */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { createDriver, type DriverName, type Session, startSession } from '../src/index.js';
 import type { SessionConfig } from '../src/session.js';
 
@@ -24,6 +28,7 @@ const ROUTES = option('routes', quick ? 100_000 : 1_000_000);
 const IDLE_SESSIONS = option('idle-sessions', quick ? 20 : 100);
 const IDLE_SECONDS = option('idle-seconds', quick ? 3 : 10);
 const ROUNDS = option('rounds', quick ? 3 : 5);
+const MEMORY_SESSIONS = option('memory-sessions', quick ? 200 : 1000);
 const THROUGHPUT_ROUTES = option('throughput-routes', quick ? 50_000 : 200_000);
 const MIN_STREAM_MS = 4000;
 const DRIVERS: DriverName[] = ['sync', 'bridge-polling', 'bridge-effect'];
@@ -184,6 +189,32 @@ async function jitter(name: DriverName): Promise<string> {
   );
 }
 
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+function settledHeap(): { heap: number; rss: number } {
+  for (let i = 0; i < 3; i++) gc();
+  const m = process.memoryUsage();
+  return { heap: m.heapUsed, rss: m.rss };
+}
+
+async function memory(name: DriverName): Promise<{ heapKb: number; rssKb: number }> {
+  const driver = createDriver(name);
+  await sleep(200);
+  const before = settledHeap();
+  const pairs: Pair[] = [];
+  for (let i = 0; i < MEMORY_SESSIONS / 2; i++) pairs.push(await pair(driver, { holdTime: 90 }, {}, {}, i));
+  await sleep(500);
+  const after = settledHeap();
+  await closeAll(pairs);
+  driver.close();
+  await sleep(500);
+  return {
+    heapKb: (after.heap - before.heap) / MEMORY_SESSIONS / 1024,
+    rssKb: (after.rss - before.rss) / MEMORY_SESSIONS / 1024,
+  };
+}
+
 async function main(): Promise<void> {
   console.log(`fsm-bridge bench (${quick ? 'quick' : 'full'}), node ${process.version}`);
 
@@ -212,7 +243,17 @@ async function main(): Promise<void> {
     );
   }
 
-  console.log(`\n3. KEEPALIVE jitter while one session streams ${ROUTES}+ routes for 4+ s (hold 3 s, keepalive 1 s)`);
+  console.log(
+    `\n3. memory: ${MEMORY_SESSIONS} established sessions (both ends of ${MEMORY_SESSIONS / 2} pairs), after GC`,
+  );
+  for (const name of DRIVERS) {
+    const m = await memory(name);
+    console.log(
+      `  ${name.padEnd(15)} heap ${m.heapKb.toFixed(1)} KB per session, RSS ${m.rssKb.toFixed(1)} KB per session`,
+    );
+  }
+
+  console.log(`\n4. KEEPALIVE jitter while one session streams ${ROUTES}+ routes for 4+ s (hold 3 s, keepalive 1 s)`);
   for (const name of DRIVERS) console.log(`  ${name.padEnd(15)} ${await jitter(name)}`);
 }
 
