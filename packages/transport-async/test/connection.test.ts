@@ -314,6 +314,22 @@ describe('transport-async contract', () => {
     expect([server.remoteAddress, server.family, server.localAddress]).toEqual(['127.0.0.1', 4, '127.0.0.1']);
   });
 
+  it('keeps frames valid after later reads with the copyFrames option', async () => {
+    const listener = await listen({ host: '127.0.0.1', port: 0, copyFrames: true });
+    cleanups.push(() => listener.close());
+    const accepting = listener.accept();
+    const client = await connectTo('127.0.0.1', listener.port);
+    const server = await accepting;
+    cleanups.push(() => server.abort());
+    const count = 3000;
+    // Written in uneven parts, so messages straddle reads and pass through the parser's carry-over buffer.
+    const bytes = Buffer.concat(Array.from({ length: count }, (_, i) => sequencedUpdate(i)));
+    for (let at = 0; at < bytes.length; at += 1000) void client.writeBytes(bytes.subarray(at, at + 1000), 0);
+    const kept: Frame[] = [];
+    while (kept.length < count) kept.push(await server.readMessage());
+    expect(kept.map((f) => sequenceOf(f.message))).toEqual(Array.from({ length: count }, (_, i) => i));
+  });
+
   it('refuses writes after close() with ConnectionClosed', async () => {
     const { client } = await establish('127.0.0.1');
     void client.close();

@@ -373,6 +373,32 @@ describe('transport-sync contract', () => {
     expect([server.remoteAddress, server.family, server.localAddress]).toEqual(['127.0.0.1', 4, '127.0.0.1']);
   });
 
+  it('keeps frames valid after later reads with the copyFrames option', async () => {
+    const reactor = newReactor();
+    const listener = await reactor.run(listen({ host: '127.0.0.1', port: 0, copyFrames: true }, reactor));
+    cleanups.push(() => listener.close());
+    const accepting = reactor.run(acceptOne(listener));
+    const client = await reactor.run(connect({ host: '127.0.0.1', port: listener.port }, reactor));
+    const server = await accepting;
+    cleanups.push(() => client.abort());
+    cleanups.push(() => server.abort());
+    const count = 3000;
+    const kept: Frame[] = [];
+    const reading = reactor.run(
+      (function* () {
+        for (const frame of server.reader()) {
+          if (frame === NOT_YET) yield NOT_YET;
+          else if (kept.push(frame) === count) return;
+        }
+      })(),
+    );
+    // Written in uneven parts, so messages straddle reads and pass through the parser's carry-over buffer.
+    const bytes = Buffer.concat(Array.from({ length: count }, (_, i) => sequencedUpdate(i)));
+    for (let at = 0; at < bytes.length; at += 1000) client.write(bytes.subarray(at, at + 1000), 0);
+    await reading;
+    expect(kept.map((f) => sequenceOf(f.message))).toEqual(Array.from({ length: count }, (_, i) => i));
+  });
+
   it('refuses writes after close() with ConnectionClosed', async () => {
     const { client } = await establish('127.0.0.1');
     client.close();
