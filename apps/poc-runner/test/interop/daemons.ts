@@ -109,10 +109,15 @@ export function run(
   timeoutMs = 10_000,
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(command, args, { timeout: timeoutMs, maxBuffer: 16 << 20 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-      resolve({ code, stdout, stderr });
-    });
+    execFile(
+      findProgram(command) ?? command,
+      args,
+      { timeout: timeoutMs, maxBuffer: 16 << 20 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -130,7 +135,7 @@ export class Daemon {
   static start(name: string, command: string, args: readonly string[], dir: TempDir, env: NodeJS.ProcessEnv = {}) {
     const logFile = dir.file(`${name}.log`);
     const log = openSync(logFile, 'a');
-    const child = spawn(command, args, {
+    const child = spawn(findProgram(command) ?? command, args, {
       cwd: dir.path,
       env: { ...process.env, ...env },
       stdio: ['ignore', log, log],
@@ -212,6 +217,9 @@ export interface RunningSpeaker {
 /** The parts of an ExaBGP JSON line the tests read. */
 export interface ExabgpJsonLine {
   type: string;
+  /** ExaBGP 4.2 with `packets`: the raw message, "0x" hex. */
+  header?: string;
+  body?: string;
   neighbor: {
     address: { local: string; peer: string };
     asn: { local: number; peer: number };
@@ -221,8 +229,6 @@ export interface ExabgpJsonLine {
         attribute?: Record<string, unknown>;
         announce?: Record<string, Record<string, Array<{ nlri: string }>>>;
       };
-      header?: string;
-      body?: string;
     };
     notification?: { code: number; subcode: number };
     open?: unknown;
