@@ -37,6 +37,11 @@ export interface ListenOptions {
   backlog?: number;
   /** With host `::`, accept IPv6 only. */
   ipv6Only?: boolean;
+  /**
+   * Accepted connections not taken yet that the listener keeps; beyond this a new connection is closed at
+   * once (a storm of connections cannot grow memory without bound). Default 1024.
+   */
+  maxPending?: number;
   /** Options applied to every accepted connection. */
   noDelay?: boolean;
   copyFrames?: boolean;
@@ -215,3 +220,4 @@ export const DEFAULT_PORT = 179;
 export const DEFAULT_CONNECT_TIMEOUT_MS = 5000;
 export const DEFAULT_CLOSE_TIMEOUT_MS = 1000;
 export const DEFAULT_READ_BUFFER_BYTES = 65536;
+export const DEFAULT_MAX_PENDING = 1024;

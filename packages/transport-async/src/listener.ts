@@ -3,6 +3,7 @@ import { Connection, type ConnectionOptions, type WaitOptions } from './connecti
 import {
   Cancelled,
   ConnectionClosed,
+  DEFAULT_MAX_PENDING,
   DEFAULT_PORT,
   DEFAULT_READ_BUFFER_BYTES,
   ListenFailed,
@@ -29,9 +30,14 @@ export class Listener {
   ) {
     if (options.noDelay !== undefined) this.connectionOptions.noDelay = options.noDelay;
     if (options.copyFrames !== undefined) this.connectionOptions.copyFrames = options.copyFrames;
+    const maxPending = options.maxPending ?? DEFAULT_MAX_PENDING;
     server.on('connection', (socket: net.Socket) => {
       // Until a Connection takes the socket over, an error must not crash the process.
       socket.on('error', ignore);
+      if (this.queue.length >= maxPending) {
+        socket.destroy();
+        return;
+      }
       this.queue.push(socket);
       this.wakeAccept?.();
     });

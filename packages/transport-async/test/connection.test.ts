@@ -330,6 +330,24 @@ describe('transport-async contract', () => {
     expect(kept.map((f) => sequenceOf(f.message))).toEqual(Array.from({ length: count }, (_, i) => i));
   });
 
+  it('closes connections beyond maxPending that nobody takes (a storm of connections stays bounded)', async () => {
+    const listener = await listen({ host: '127.0.0.1', port: 0, maxPending: 2 });
+    cleanups.push(() => listener.close());
+    const clients = await Promise.all(Array.from({ length: 5 }, () => connectTo('127.0.0.1', listener.port)));
+    const outcomes = await Promise.all(
+      clients.map((client) =>
+        client.readMessage({ timeoutMs: 2000 }).then(
+          () => 'message',
+          (error) =>
+            error instanceof ConnectionLost ? 'lost' : error instanceof TimeoutError ? 'waiting' : String(error),
+        ),
+      ),
+    );
+    expect(listener.pending).toBe(2);
+    expect(outcomes.filter((o) => o === 'lost').length).toBe(3);
+    expect(outcomes.filter((o) => o === 'waiting').length).toBe(2);
+  });
+
   it('refuses writes after close() with ConnectionClosed', async () => {
     const { client } = await establish('127.0.0.1');
     void client.close();

@@ -2,6 +2,7 @@ import net from 'node:net';
 import { Connection, type ConnectionOptions } from './connection.js';
 import {
   ConnectionClosed,
+  DEFAULT_MAX_PENDING,
   DEFAULT_PORT,
   DEFAULT_READ_BUFFER_BYTES,
   ListenFailed,
@@ -31,9 +32,14 @@ export class Listener {
     this.readiness = new Readiness(reactor);
     if (options.noDelay !== undefined) this.connectionOptions.noDelay = options.noDelay;
     if (options.copyFrames !== undefined) this.connectionOptions.copyFrames = options.copyFrames;
+    const maxPending = options.maxPending ?? DEFAULT_MAX_PENDING;
     server.on('connection', (socket: net.Socket) => {
       // Until a Connection takes the socket over, an error must not crash the process.
       socket.on('error', ignore);
+      if (this.queue.length >= maxPending) {
+        socket.destroy();
+        return;
+      }
       this.queue.push(socket);
       this.readiness.signalReadable();
     });

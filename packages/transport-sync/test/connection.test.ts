@@ -399,6 +399,29 @@ describe('transport-sync contract', () => {
     expect(kept.map((f) => sequenceOf(f.message))).toEqual(Array.from({ length: count }, (_, i) => i));
   });
 
+  it('closes connections beyond maxPending that nobody takes (a storm of connections stays bounded)', async () => {
+    const reactor = newReactor();
+    const listener = await reactor.run(listen({ host: '127.0.0.1', port: 0, maxPending: 2 }, reactor));
+    cleanups.push(() => listener.close());
+    const clients = await Promise.all(
+      Array.from({ length: 5 }, () => reactor.run(connect({ host: '127.0.0.1', port: listener.port }, reactor))),
+    );
+    for (const client of clients) cleanups.push(() => client.abort());
+    const outcomes = await Promise.all(
+      clients
+        .map((client) =>
+          reactor.run(readMessages(client, 1)).then(
+            () => 'message',
+            (error) => (error instanceof ConnectionLost ? 'lost' : String(error)),
+          ),
+        )
+        .map((outcome) => Promise.race([outcome, delay(2000).then(() => 'waiting')])),
+    );
+    expect(listener.pending).toBe(2);
+    expect(outcomes.filter((o) => o === 'lost').length).toBe(3);
+    expect(outcomes.filter((o) => o === 'waiting').length).toBe(2);
+  });
+
   it('refuses writes after close() with ConnectionClosed', async () => {
     const { client } = await establish('127.0.0.1');
     client.close();
