@@ -1,7 +1,19 @@
+/**
+ * The `speak` command's run: parse, plan (refusing what cannot be honoured), speak until stopped, as
+ * `exabgp FILE` runs a configuration.
+ *
+ * - Ports: a neighbor's `connect PORT` is the peer's port and `listen PORT` the one it listens on; without
+ *   them, the environment's `exabgp_tcp_port` (or `exabgp.tcp.port`), as ExaBGP reads it; else 179.
+ *   `local-address` binds the connections (and the listener of a passive neighbor; without one, a passive
+ *   neighbor listens on `exabgp_tcp_bind`, else on every address).
+ * - Signals: the first SIGINT/SIGTERM sends Cease (Administrative Shutdown) to every open session and ends
+ *   cleanly; a second one resets every connection at once.
+ * - Exit codes: 0 after a clean stop (a signal, or --exit-after-eor), 2 when the configuration is refused
+ *   (a parse error, a bad exabgp_tcp_port, a setting this platform or this speaker cannot honour).
+ */
 import { parseFile } from 'exabgp-config-parser';
 import { Speaker, SpeakerRefused } from './speaker/bgp-speaker.js';
 
-/** The `speak` command's run: parse, plan (refusing what cannot be honoured), speak until stopped. */
 export interface SpeakOptions {
   readonly file: string;
   readonly transport: 'sync' | 'async' | 'bridge';
@@ -31,15 +43,31 @@ export async function speak(options: SpeakOptions): Promise<number> {
       for (const reason of error.reasons) console.error(`speak: refused: ${reason}`);
       return 2;
     }
+    if (error instanceof RangeError) {
+      // exabgp_tcp_port out of range
+      console.error(`speak: refused: ${error.message}`);
+      return 2;
+    }
     throw error;
   }
-  const stop = (): void => {
-    void speaker.stop();
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    signals++;
+    if (signals === 1) {
+      console.error(`speak: ${signal}: sending Cease (Administrative Shutdown) to every neighbor`);
+      void speaker.stop();
+    } else {
+      console.error(`speak: ${signal} again: resetting every connection at once`);
+      speaker.destroy();
+    }
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  await speaker.done;
-  process.off('SIGINT', stop);
-  process.off('SIGTERM', stop);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    await speaker.done;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
   return 0;
 }
