@@ -7,7 +7,7 @@ import type { Criterion, StepResult } from './model.js';
  * plan proposes: async I/O (transport-async against transport-sync), and the generator FSM through the
  * better of the two bridges (against the same FSM on the sync reactor) where the session layer was measured.
  */
-const THROUGHPUT = ['updates-1000', 'peers-10', 'large-4096', 'bulk-routes'];
+const THROUGHPUT = ['updates-1000', 'peers-10', 'large-4096', 'bulk-routes', 'bulk-packed'];
 const SCALING = /^scale-\d+$/;
 
 interface RatioPick {

@@ -2,6 +2,8 @@ export { WorkerProcess } from './child.js';
 export type { Driver, DriverName, DriverUnavailable, Link, Listener, Mode } from './driver.js';
 export { MODES } from './driver.js';
 export { driverAvailability, loadDriver } from './drivers.js';
+export type { ExabgpBulkOutcome, ExabgpIdleOutcome } from './exabgp.js';
+export { exabgpAvailability, exabgpBulk, exabgpIdle } from './exabgp.js';
 export type { IdleOutcome, SessionsOutcome, StreamOutcome, StreamPlan } from './flows.js';
 export { idleOnce, roundTrips, sessionsOnce, streamOnce } from './flows.js';
 export type { BenchmarkOptions, BenchmarkResult, ModeResult, ScenarioResult } from './harness.js';
@@ -16,6 +18,7 @@ export type { Repetition, Scale, Scenario } from './scenarios.js';
 export {
   allScenarios,
   bulk,
+  bulkPacked,
   idle100,
   keepaliveJitter,
   large4096,

@@ -1,4 +1,4 @@
-import { MessageType } from 'bgp-codec';
+import { encodeMessage, encodeOpen, MessageType } from 'bgp-codec';
 import type { Driver, DriverName, Link, Listener } from './driver.js';
 import { loadDriver } from './drivers.js';
 import { countRoutes, keepaliveMessage, routeRefreshMessage, updateMessage, updateOfLength } from './traffic.js';
@@ -45,6 +45,7 @@ interface ReceiverState {
   waiters: { messages: number; resolve: () => void }[];
   stride: number;
   countRoutes: boolean;
+  stops: (() => void)[];
 }
 let receiver: ReceiverState | undefined;
 
@@ -77,6 +78,27 @@ function receiverStats(r: ReceiverState): ReceiverStats {
 
 const routeRefresh = routeRefreshMessage();
 
+/** Answer a real peer's OPEN (RFC 4271 §8.2.2): our OPEN and a KEEPALIVE, then KEEPALIVEs a third of the hold time apart. */
+function answerOpen(d: Driver, link: Link, bgp: { asn: number; holdTime: number }, stops: (() => void)[]): void {
+  const open = encodeOpen({
+    type: 'open',
+    version: 4,
+    asn: bgp.asn,
+    holdTime: bgp.holdTime,
+    bgpIdentifier: '192.0.2.250',
+    capabilities: [
+      { type: 'multiprotocol', afi: 1, safi: 1 },
+      { type: 'route-refresh' },
+      { type: 'asn4', asn: bgp.asn },
+    ],
+  });
+  const keepalive = encodeMessage({ type: 'keepalive' });
+  void link.sendAll([open, keepalive]).catch(() => undefined);
+  if (bgp.holdTime > 0) {
+    stops.push(d.every((bgp.holdTime * 1000) / 3, () => void link.sendAll([keepalive]).catch(() => undefined)));
+  }
+}
+
 export const handlers: Record<string, (params: never) => Promise<unknown> | unknown> = {
   ping: () => ({ pid: process.pid }),
 
@@ -103,8 +125,11 @@ export const handlers: Record<string, (params: never) => Promise<unknown> | unkn
     echo: boolean;
     peers: number;
     keepaliveMs?: number;
+    /** Answer an OPEN like a BGP speaker (for a real peer such as ExaBGP): OPEN, KEEPALIVE, then KEEPALIVEs. */
+    bgp?: { asn: number; holdTime: number };
   }) => {
     const d = await useDriver(p.mode);
+    const bgp = p.bgp;
     const state: ReceiverState = {
       listener: undefined as unknown as Listener,
       links: [],
@@ -123,6 +148,7 @@ export const handlers: Record<string, (params: never) => Promise<unknown> | unkn
       waiters: [],
       stride: Math.max(1, p.stride),
       countRoutes: p.countRoutes,
+      stops: [],
     };
     state.listener = await d.listen(
       p.host,
@@ -161,6 +187,8 @@ export const handlers: Record<string, (params: never) => Promise<unknown> | unkn
             state.keepaliveArrivals[id]?.push(t);
           } else if (type === MessageType.ROUTE_REFRESH && p.echo) {
             void link.sendAll([routeRefresh]);
+          } else if (type === MessageType.OPEN && bgp) {
+            answerOpen(d, link, bgp, state.stops);
           }
           if (state.waiters.length) {
             state.waiters = state.waiters.filter((w) => {
@@ -212,6 +240,13 @@ export const handlers: Record<string, (params: never) => Promise<unknown> | unkn
     }
     return { ...receiverStats(r), complete };
   },
+  /** Resolve once `routes` routes arrived (counted in every UPDATE), or with complete false after `timeoutMs`. */
+  'rx.waitRoutes': async (p: { routes: number; timeoutMs: number }) => {
+    const r = needReceiver();
+    const deadline = Date.now() + p.timeoutMs;
+    while (r.routes < p.routes && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+    return { ...receiverStats(r), complete: r.routes >= p.routes };
+  },
   'rx.waitConnections': async (p: { count: number; timeoutMs: number }) => {
     const r = needReceiver();
     const deadline = Date.now() + p.timeoutMs;
@@ -230,6 +265,7 @@ export const handlers: Record<string, (params: never) => Promise<unknown> | unkn
     const r = receiver;
     receiver = undefined;
     if (!r) return null;
+    for (const stop of r.stops) stop();
     await Promise.all(r.links.map((l) => l.close().catch(() => undefined)));
     await r.listener.close();
     return null;

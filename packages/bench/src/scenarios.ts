@@ -180,6 +180,17 @@ export const bulk = streamScenario(
     `${s.perPeer.toLocaleString('en-US')} routes, one per UPDATE (the slowest way, ExaBGP's asyncio worst case), one session`,
 );
 
+export const bulkPacked = streamScenario(
+  'bulk-packed',
+  'Bulk send of routes, packed UPDATEs',
+  {
+    quick: { peers: 1, perPeer: 124, kind: 'packed', size: 0, stride: 1, pings: 0 },
+    full: { peers: 1, perPeer: 1234, kind: 'packed', size: 0, stride: 1, pings: 0 },
+  },
+  (s) =>
+    `${(s.perPeer * routesPerUpdate()).toLocaleString('en-US')} routes in ${s.perPeer} UPDATEs of ${routesPerUpdate()} host routes (ExaBGP groups routes this way), one session`,
+);
+
 const JITTER: Record<Scale, { perPeer: number; intervalMs: number }> = {
   quick: { perPeer: 30_000, intervalMs: 10 },
   full: { perPeer: 1_000_000, intervalMs: 20 },
@@ -333,6 +344,7 @@ export function allScenarios(scale: Scale): Scenario[] {
     peers10,
     large4096,
     bulk,
+    bulkPacked,
     keepaliveJitter,
     idle100,
     sessions1000,

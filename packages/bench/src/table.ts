@@ -10,6 +10,7 @@ export function formatTable(result: BenchmarkResult): string {
   const columns: [string, string][] = [
     ['messagesPerSecond', 'msg/s'],
     ['bytesPerSecond', 'B/s'],
+    ['routesPerSecond', 'routes/s'],
     ['cpuMicrosecondsPerMessage', 'CPU µs/msg'],
     ['senderAllocatedBytesPerMessage', 'tx alloc B/msg'],
     ['idleCorePercent', 'idle core %'],
