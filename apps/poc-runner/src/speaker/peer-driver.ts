@@ -9,8 +9,16 @@
  *   session API would open one socket per session and the second would fail with EADDRINUSE.
  */
 import type { CodecContext } from 'bgp-codec';
-import type { Driver, DriverListener, DriverName, Fsm, IncomingConnection, Runner, RunnerHooks } from 'fsm-bridge';
-import { NOT_YET } from 'transport-sync';
+import type {
+  Driver,
+  DriverListener,
+  DriverName,
+  Fsm,
+  FsmEvent,
+  IncomingConnection,
+  Runner,
+  RunnerHooks,
+} from 'fsm-bridge';
 
 export interface MessageTap {
   /** A whole message as it arrived (a view: use it before returning); `context` once OPENs were exchanged. */
@@ -81,30 +89,53 @@ export class SharedListeners {
 }
 
 /**
- * Workaround for the sync driver's `adopt` (fsm-bridge drivers/sync.ts): it makes the accepted connection
- * readable and queues `tcp-connected`, and its next event is read from the socket before the queue. The
- * peer that connected has usually sent its OPEN already: the FSM, still in Active, drops it as a message
- * without a connection, then answers the peer's KEEPALIVE with 5/1. Reads of the adopted connection are
- * held back (NOT_YET) until the FSM's next state change, which `tcp-connected` causes (Active -> OpenSent).
+ * Workaround for the sync driver (fsm-bridge drivers/sync.ts): when a connection is adopted or connected it
+ * makes the socket readable and queues `tcp-connected`, and its next event is read from the socket before
+ * the queue. A peer that already sent its OPEN (the side that connects always has; BIRD sends it as soon as
+ * it accepts) gets it delivered while the FSM is still in Active/Connect, where a message without a
+ * connection is dropped (fsm.ts `handle`): the FSM then answers the peer's KEEPALIVE with 5/1, or waits for
+ * an OPEN that never comes. This wrapper of the FSM generator keeps such messages (copies) and hands them
+ * to the FSM right after the state change `tcp-connected` causes (-> OpenSent), in their order.
  */
-function gateReads(incoming: IncomingConnection): { incoming: IncomingConnection; open: () => void } {
-  const inner = (incoming as IncomingConnection & { connection?: object }).connection;
-  if (inner === undefined) return { incoming, open: () => {} };
-  let gated = true;
-  const connection = new Proxy(inner, {
-    get(target, property) {
-      if (property === 'poll' && gated) return () => NOT_YET;
-      const value = Reflect.get(target, property, target) as unknown;
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
-  const wrapped = Object.create(incoming, { connection: { value: connection } }) as IncomingConnection;
-  return {
-    incoming: wrapped,
-    open: () => {
-      gated = false;
-    },
-  };
+export function* connectedFirst(fsm: Fsm): Fsm {
+  let connected = false;
+  const early: FsmEvent[] = [];
+  let input: FsmEvent | undefined;
+  try {
+    for (;;) {
+      const step = fsm.next(input);
+      input = undefined;
+      if (step.done) return step.value;
+      const effect = step.value;
+      if (effect.kind === 'state') {
+        connected = effect.to === 'OpenSent' || effect.to === 'OpenConfirm' || effect.to === 'Established';
+        if (!connected) early.length = 0;
+      }
+      if (effect.kind !== 'receive') {
+        input = yield effect;
+        continue;
+      }
+      if (connected && early.length > 0) {
+        input = early.shift();
+        continue;
+      }
+      for (;;) {
+        const event = yield effect;
+        if (!connected && event !== undefined && (event.kind === 'message' || event.kind === 'message-error')) {
+          // a frame is a view valid until the next receive: keep a copy
+          if (event.kind === 'message') {
+            const message = event.message.slice();
+            early.push({ kind: 'message', type: event.type, message, body: message.subarray(19) });
+          } else early.push(event);
+          continue;
+        }
+        input = event;
+        break;
+      }
+    }
+  } finally {
+    fsm.return({ reason: 'stopped' });
+  }
 }
 
 /** The driver of one neighbor's sessions. Its `close` releases nothing: the speaker owns the shared driver. */
@@ -122,15 +153,10 @@ export class PeerDriver implements Driver {
 
   run(fsm: Fsm, hooks: RunnerHooks): Runner {
     let context: CodecContext | undefined;
-    let openGate: (() => void) | undefined;
     const tap = this.tap;
-    const runner = this.shared.run(fsm, {
+    return this.shared.run(connectedFirst(fsm), {
       target: hooks.target,
       observe(effect) {
-        if (effect.kind === 'state') {
-          openGate?.();
-          openGate = undefined;
-        }
         if (effect.kind === 'open-received') context = effect.negotiated.context;
         else if (effect.kind === 'state' && effect.to === 'Idle') context = undefined;
         else if (effect.kind === 'send') tap.sent?.(effect.messages);
@@ -141,17 +167,6 @@ export class PeerDriver implements Driver {
         hooks.received?.(type, message);
       },
     });
-    if (this.shared.name !== 'sync') return runner;
-    return {
-      done: runner.done,
-      post: (event) => runner.post(event),
-      destroy: () => runner.destroy(),
-      adopt: (incoming) => {
-        const gated = gateReads(incoming);
-        openGate = gated.open;
-        runner.adopt(gated.incoming);
-      },
-    };
   }
 
   listen(
