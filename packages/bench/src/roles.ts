@@ -316,7 +316,7 @@ export const handlers: Record<string, (params: never) => Promise<unknown> | unkn
         if (p.kind === 'sized') {
           const built = updateOfLength(route, p.size);
           list[i] = built.message;
-          route += built.routes - 1;
+          route += built.routes;
         } else {
           const count = p.kind === 'packed' ? p.routesPerMessage : 1;
           list[i] = updateMessage(route, count);
