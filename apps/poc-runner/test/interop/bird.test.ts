@@ -128,6 +128,22 @@ describe.skipIf(reason !== '')(`BIRD 2 interop${reason ? ` (skipped: ${reason})`
         });
         expect(received[0]?.type).toBe('open');
 
+        // `birdc reload in` makes BIRD ask for our routes again (ROUTE-REFRESH per channel, RFC 7313 when
+        // enhanced route refresh is negotiated): they are sent again between BoRR and EoRR, and stay in BIRD
+        const refreshed = await birdc('reload', 'in', protocol);
+        expect(refreshed).toMatch(/reload/i);
+        await until('our routes sent again after BIRD’s ROUTE-REFRESH', () =>
+          running?.logs.some((l) => l.includes('for ipv4 unicast between BoRR and EoRR')) &&
+          running?.logs.some((l) => l.includes('for ipv6 unicast between BoRR and EoRR'))
+            ? true
+            : undefined,
+        );
+        const after = await until('our routes still in BIRD', async () => {
+          const text = await birdc('show', 'route', 'protocol', protocol);
+          return text.includes(routes.prefix4) && text.includes(routes.prefix6) ? text : undefined;
+        });
+        expect(after).toContain(routes.prefix6);
+
         // Stop: BIRD reports our Cease and withdraws the routes
         await speaker.stop();
         const status = await until('BIRD sees the Cease', async () => {
