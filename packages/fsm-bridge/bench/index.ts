@@ -84,7 +84,7 @@ async function pair(
       ...overrides,
       localAs: 65002,
       peerAs: 65001,
-      routerId: `10.1.${index >> 8}.${(index & 255) + 1}`,
+      routerId: `10.1.${(index >> 8) & 255}.${index & 255}`,
       passive: true,
       peerPort: 1,
     }),
