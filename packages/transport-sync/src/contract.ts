@@ -198,7 +198,7 @@ export function concatMessages(messages: readonly Uint8Array[]): Uint8Array {
   return out;
 }
 
-/** The error a failed socket operation maps onto. */
+/** The error a failed connect maps onto (used by both connect functions). */
 export function connectError(error: unknown, host: string, port: number): TransportError {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (code === 'ECONNREFUSED')
