@@ -32,6 +32,7 @@ describe.skipIf(reason !== '')(`BIRD 2 interop${reason ? ` (skipped: ${reason})`
   let socket: string;
   let port: number;
   let running: RunningSpeaker | undefined;
+  let dialPorts: number[] = [];
 
   const birdc = async (...command: string[]) => {
     const result = await run('birdc', ['-s', socket, ...command]);
@@ -53,6 +54,19 @@ describe.skipIf(reason !== '')(`BIRD 2 interop${reason ? ` (skipped: ${reason})`
         NEXT_HOP6: '2001:db8::10',
       }),
     ).join('\n');
+    // and one protocol per driver that connects to the speaker listening (passive) on 127.0.10.21/22/23
+    dialPorts = await Promise.all(TRANSPORTS.map((_, i) => freePort(`127.0.10.${21 + i}`)));
+    const dialing = TRANSPORTS.map((transport, i) =>
+      fill('bird-dialing.conf', {
+        NAME: `dial_${transport}`,
+        ADDRESS: BIRD_ADDRESS,
+        AS: BIRD_AS,
+        PEER: `127.0.10.${21 + i}`,
+        PEER_PORT: dialPorts[i] as number,
+        PEER_AS: LOCAL_AS,
+        NEXT_HOP6: '2001:db8::10',
+      }),
+    ).join('\n');
     const config = dir.file(
       'bird.conf',
       fill('bird.conf', {
@@ -60,7 +74,7 @@ describe.skipIf(reason !== '')(`BIRD 2 interop${reason ? ` (skipped: ${reason})`
         PORT: port,
         AS: BIRD_AS,
         ROUTER_ID: '10.10.10.10',
-        NEIGHBORS: neighbors,
+        NEIGHBORS: `${neighbors}\n${dialing}`,
       }),
     );
     socket = dir.file('bird.ctl');
@@ -152,6 +166,42 @@ describe.skipIf(reason !== '')(`BIRD 2 interop${reason ? ` (skipped: ${reason})`
         });
         expect(status).not.toMatch(/BGP state:\s+Established/);
         expect(await birdc('show', 'route', 'protocol', protocol)).not.toContain(routes.prefix4);
+      });
+
+      it('waits passively; BIRD connects: our routes in BIRD, BIRD’s routes decoded, Cease on stop', async () => {
+        const dial = `dial_${transport}`;
+        const address = `127.0.10.${20 + index}`;
+        const port = dialPorts[index - 1] as number;
+        running = await startOurSpeaker(
+          { peer: BIRD_ADDRESS, port, peerAs: BIRD_AS, address, index: 4 + index, passive: true },
+          transport,
+        );
+        const current = running;
+        const routes = ourRoutes(4 + index);
+        await birdc('enable', dial);
+        try {
+          await until(`our routes in BIRD (protocol ${dial}, BIRD connected)`, async () => {
+            const text = await birdc('show', 'route', 'protocol', dial);
+            return text.includes(routes.prefix4) && text.includes(routes.prefix6) ? text : undefined;
+          });
+          const got = await until('BIRD routes received on the accepted connection', () => {
+            const list = announced(current.received);
+            return list.some((r) => r.startsWith('ipv4 unicast 192.0.2.0/24')) &&
+              list.some((r) => r.startsWith('ipv6 unicast 2001:db8:77::/48'))
+              ? list
+              : undefined;
+          });
+          expect(got).toContain('ipv6 unicast 2001:db8:77::/48 via 2001:db8::10');
+          expect(current.speaker.neighbors[0]?.state).toBe('Established');
+          await current.speaker.stop();
+          await until('BIRD sees the Cease', async () =>
+            (await birdc('show', 'protocols', 'all', dial)).includes('Received: Administrative shutdown')
+              ? true
+              : undefined,
+          );
+        } finally {
+          await birdc('disable', dial);
+        }
       });
     },
   );

@@ -174,6 +174,8 @@ export interface OurNeighbor {
   readonly address: string;
   /** 1..n: which routes it announces (203.0.113.16*n/28, 2001:db8:100+n::/48) and their next hops. */
   readonly index: number;
+  /** Wait for the daemon to connect, listening on `address`:`port`, instead of connecting to it. */
+  readonly passive?: boolean;
 }
 
 export const LOCAL_AS = 65001;
@@ -192,7 +194,7 @@ export function ourRoutes(index: number) {
 /** Our side's ExaBGP configuration for one neighbor. */
 export function ourConfig(n: OurNeighbor): string {
   const routes = ourRoutes(n.index);
-  return fill('speaker.conf', {
+  return fill(n.passive ? 'speaker-passive.conf' : 'speaker.conf', {
     PEER: n.peer,
     PORT: n.port,
     PEER_AS: n.peerAs,
