@@ -168,6 +168,25 @@ describe.skipIf(reason !== '')(`BIRD 2 interop${reason ? ` (skipped: ${reason})`
         expect(await birdc('show', 'route', 'protocol', protocol)).not.toContain(routes.prefix4);
       });
 
+      it('reconnects after BIRD resets the session, and announces again', async () => {
+        running = await startOurSpeaker({ ...neighbor, port }, transport);
+        const current = running;
+        const routes = ourRoutes(index);
+        const inBird = async () => {
+          const text = await birdc('show', 'route', 'protocol', protocol);
+          return text.includes(routes.prefix4) && text.includes(routes.prefix6) ? text : undefined;
+        };
+        await until('our routes in BIRD', inBird);
+        // BIRD closes the session with a Cease (Administrative Reset, RFC 4486) and waits for us again
+        await birdc('restart', protocol);
+        await until('the speaker announced again', () =>
+          (current.speaker.neighbors[0]?.announcements ?? 0) >= 2 ? true : undefined,
+        );
+        await until('our routes in BIRD again', inBird);
+        expect(current.logs.some((l) => l.includes('NOTIFICATION received 6/'))).toBe(true);
+        expect(current.logs.some((l) => l.includes('trying again in 1 s'))).toBe(true);
+      });
+
       it('waits passively; BIRD connects: our routes in BIRD, BIRD’s routes decoded, Cease on stop', async () => {
         const dial = `dial_${transport}`;
         const address = `127.0.10.${20 + index}`;
