@@ -267,6 +267,38 @@ describe.concurrent.each(DRIVERS)('driver %s', (driver) => {
     expect(receiver.state).toBe('Established');
   });
 
+  it('streams both ways at once without a deadlock: the FSM never waits for room in the send buffer', async ({
+    onTestFinished,
+  }) => {
+    const cleanup = new Cleanup(onTestFinished);
+    const got = { a: [] as number[], b: [] as number[] };
+    const b = await startSession(
+      localConfig({ localAs: 65002, peerAs: 65001, routerId: '10.0.0.2', passive: true, peerPort: 1 }),
+      { driver, onUpdate: (u) => got.b.push(routeIndex(u.message)) },
+    );
+    cleanup.add(() => b.destroy());
+    const a = await startSession(localConfig({ peerPort: b.listenPort }), {
+      driver,
+      onUpdate: (u) => got.a.push(routeIndex(u.message)),
+    });
+    cleanup.add(() => a.destroy());
+    await Promise.all([a.established(), b.established()]);
+    // Far more than the kernel buffers of both directions hold.
+    const count = 50_000;
+    const stream = (as: number) =>
+      (function* () {
+        for (let i = 0; i < count; i++) yield routeUpdate(i, as);
+      })();
+    await Promise.all([a.sendUpdates(stream(65001)), b.sendUpdates(stream(65002))]);
+    const deadline = Date.now() + 20_000;
+    while ((got.a.length < count || got.b.length < count) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect([got.a.length, got.b.length]).toEqual([count, count]);
+    expect(got.a.every((index, i) => index === i) && got.b.every((index, i) => index === i)).toBe(true);
+    expect([a.state, b.state]).toEqual(['Established', 'Established']);
+  });
+
   it('carries 10,000 UPDATEs between two of its sessions in order, none lost', async ({ onTestFinished }) => {
     const cleanup = new Cleanup(onTestFinished);
     const receiver = await startSession(

@@ -12,6 +12,8 @@ import type { IncomingConnection, RunnerHooks } from '../driver.js';
 import type { Effect, FsmEvent, TimerName } from '../fsm.js';
 import { EventQueue } from './event-queue.js';
 
+const QUEUED: Promise<void> = Promise.resolve();
+
 export class AsyncIncoming implements IncomingConnection {
   constructor(readonly connection: Connection) {}
   get remoteAddress(): string {
@@ -102,16 +104,22 @@ export class AsyncIo {
     }
   }
 
-  /** Write; a failure is reported by the reader (as tcp-failed), so it is not thrown here. */
-  async send(effect: Extract<Effect, { kind: 'send' }>): Promise<void> {
+  /**
+   * Queue the messages on the socket at once; the returned promise settles as soon as they are queued. The
+   * FSM never waits for room: blocked on a full send buffer it would read nothing, and two speakers streaming
+   * to each other would each wait for the other to read (a deadlock that also stops every timer).
+   * Backpressure goes to the producer instead: the effect (and its ack) is observed once the socket drained.
+   * A write failure is reported by the reader (as tcp-failed), so it is not thrown here.
+   */
+  send(effect: Extract<Effect, { kind: 'send' }>): Promise<void> {
     const connection = this.connection;
-    if (connection !== undefined) {
-      try {
-        await connection.writeMessages(effect.messages);
-      } catch {
-        // ConnectionLost or ConnectionClosed: the outstanding read reports it.
-      }
+    if (connection === undefined) {
+      this.observe(effect);
+      return QUEUED;
     }
+    const observe = () => this.observe(effect);
+    connection.writeMessages(effect.messages).then(observe, observe);
+    return QUEUED;
   }
 
   /** The effects that are not I/O still concern the connection in one case: Extended Message (RFC 8654). */

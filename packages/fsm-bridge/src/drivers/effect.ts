@@ -72,7 +72,6 @@ export class EffectRunner implements Runner {
             break;
           case 'send':
             await io.send(effect);
-            io.observe(effect);
             break;
           case 'start-timer':
             io.startTimer(effect.name, effect.seconds, effect.id);

@@ -6,6 +6,10 @@
  *     task = create_task(connection.writer_async(...))      const task = settle(io.send(effect));
  *     while not task.done(): yield "WRITING"                 while (!task.done) yield 'WRITING';
  *
+ * The write task is AsyncIo.send: it settles once the transport has queued the bytes, not once the peer
+ * read them, because an FSM that waits for room in the send buffer deadlocks two speakers streaming to each
+ * other (backpressure reaches the producer through the ack instead, as in every driver).
+ *
  * The plan's loop polls with `await asyncio.sleep(0)`, a busy spin that burns a core while a session is idle.
  * Ours is bounded: after IMMEDIATE_POLLS polls without progress it sleeps POLL_INTERVAL_MS between polls, so
  * an idle session costs about 1000 wakeups a second instead of a whole core, and a message that arrives
@@ -67,7 +71,6 @@ export function* pollingBridge(
           const task = settle(io.send(effect));
           while (!task.done) yield 'WRITING';
           progress.completed++;
-          io.observe(effect);
           break;
         }
         case 'receive': {

@@ -96,6 +96,7 @@ class SyncRunner implements Runner {
   private readable = false;
   private paused = false;
   private destroyed = false;
+  private waitingForRoom: Extract<Effect, { kind: 'send' }>[] = [];
   private preferQueue = false;
   private readonly timers = new Map<TimerName, ReactorTimer>();
   private readonly timerIds = new Map<TimerName, number>();
@@ -143,7 +144,7 @@ class SyncRunner implements Runner {
             input = yield* this.nextEvent();
             break;
           case 'send':
-            yield* this.send(effect);
+            this.send(effect);
             break;
           case 'start-timer':
             this.startTimer(effect.name, effect.seconds, effect.id);
@@ -174,6 +175,7 @@ class SyncRunner implements Runner {
   private *nextEvent(): Generator<unknown, FsmEvent, undefined> {
     yield PROGRESS;
     for (;;) {
+      this.releaseSends();
       if (this.preferQueue || !this.readable) {
         const queued = this.takeQueued();
         if (queued !== undefined) {
@@ -209,17 +211,40 @@ class SyncRunner implements Runner {
     }
   }
 
-  private *send(effect: Extract<Effect, { kind: 'send' }>): Generator<unknown, void, undefined> {
+  /**
+   * Queue the messages on the socket at once and never wait for room: an FSM blocked on a full send buffer
+   * reads nothing, so two speakers streaming to each other would each wait for the other to read (a
+   * deadlock that also stops every timer). Backpressure goes to the producer instead: the effect (and its
+   * ack) is handed back only once the socket drained below its mark.
+   */
+  private send(effect: Extract<Effect, { kind: 'send' }>): void {
     const connection = this.connection;
     if (connection !== undefined) {
       try {
-        yield* connection.writer(effect.messages);
+        connection.write(effect.messages);
+        if (this.waitingForRoom.length > 0 || !connection.writable()) {
+          this.waitingForRoom.push(effect);
+          return;
+        }
       } catch (error) {
         if (!(error instanceof TransportError)) throw error;
         // The reader sees the same failure and reports it as tcp-failed.
       }
     }
     this.hooks.observe(effect);
+  }
+
+  /** Hand back the sends that waited for room, once there is room (or no connection any more). */
+  private releaseSends(): void {
+    if (this.waitingForRoom.length === 0) return;
+    try {
+      if (this.connection !== undefined && !this.connection.writable()) return;
+    } catch {
+      // Closed or lost: release them; the reader reports the failure.
+    }
+    const released = this.waitingForRoom;
+    this.waitingForRoom = [];
+    for (const effect of released) this.hooks.observe(effect);
   }
 
   private startTimer(name: TimerName, seconds: number, id: number): void {
@@ -296,6 +321,7 @@ class SyncRunner implements Runner {
     const connection = this.connection;
     this.connection = undefined;
     this.readable = false;
+    this.releaseSends();
     if (connection === undefined) return;
     if (graceful) connection.close();
     else connection.abort();
