@@ -98,6 +98,37 @@ describe.skipIf(reason !== '')(`BIRD 2 interop${reason ? ` (skipped: ${reason})`
     dir?.remove();
   });
 
+  it('keeps sessions with a 3 s hold time up with KEEPALIVEs, on every driver at once (RFC 4271 §4.4)', async () => {
+    const speakers = await Promise.all(
+      TRANSPORTS.map((transport, i) =>
+        startOurSpeaker(
+          { peer: BIRD_ADDRESS, port, peerAs: BIRD_AS, address: `127.0.10.${11 + i}`, index: 1 + i, holdTime: 3 },
+          transport,
+        ),
+      ),
+    );
+    try {
+      for (const transport of TRANSPORTS) {
+        await until(`speaker_${transport} Established`, async () =>
+          (await birdc('show', 'protocols', `speaker_${transport}`)).includes('Established') ? true : undefined,
+        );
+      }
+      // more than two hold times: without KEEPALIVEs both sides would have dropped the session
+      await new Promise((resolve) => setTimeout(resolve, 7000));
+      for (const [i, transport] of TRANSPORTS.entries()) {
+        const { speaker, logs } = speakers[i] as RunningSpeaker;
+        expect(await birdc('show', 'protocols', 'all', `speaker_${transport}`)).toMatch(/Hold timer:\s+\S+\/3/);
+        expect(speaker.neighbors[0]?.state).toBe('Established');
+        expect(speaker.neighbors[0]?.announcements).toBe(1);
+        expect(logs.filter((l) => l.includes('NOTIFICATION'))).toEqual([]);
+        // BIRD's KEEPALIVEs arrived too (one a second with a 3 s hold time)
+        expect(speakers[i]?.received.filter((l) => l.type === 'keepalive').length).toBeGreaterThanOrEqual(4);
+      }
+    } finally {
+      await Promise.all(speakers.map(({ speaker }) => speaker.stop()));
+    }
+  }, 30_000);
+
   describe.each(TRANSPORTS.map((transport, i) => [transport, i + 1] as const))(
     'from the %s driver',
     (transport, index) => {

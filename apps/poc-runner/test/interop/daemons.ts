@@ -176,6 +176,8 @@ export interface OurNeighbor {
   readonly index: number;
   /** Wait for the daemon to connect, listening on `address`:`port`, instead of connecting to it. */
   readonly passive?: boolean;
+  /** Seconds; ExaBGP's default 180. */
+  readonly holdTime?: number;
 }
 
 export const LOCAL_AS = 65001;
@@ -200,6 +202,7 @@ export function ourConfig(n: OurNeighbor): string {
     PEER_AS: n.peerAs,
     ADDRESS: n.address,
     AS: LOCAL_AS,
+    HOLD_TIME: n.holdTime ?? 180,
     ROUTER_ID: `10.0.0.${n.index}`,
     PREFIX4: routes.prefix4,
     NEXT_HOP4: routes.nextHop4,
