@@ -6,11 +6,11 @@ import { exabgpNotificationFor } from '../wire/notification.js';
 import { EXABGP_TEST_SOFTWARE_VERSION, openFor, WireError } from '../wire/open.js';
 import { unsupportedRouteFamilies } from '../wire/routes.js';
 import { initialMessagesFor } from '../wire/updates.js';
-import { Checker, toHex } from './checker.js';
+import { toHex } from './checker.js';
 import { type CiFile, parseCi } from './ci.js';
-import { describeMessage, sideBySide } from './describe.js';
+import { CheckerConversation } from './conversation.js';
 import { CHECKER_KEEPALIVE, CHECKER_UNKNOWN_MESSAGE, checkerOpen } from './peer.js';
-import { fail, pass, type TestResult } from './result.js';
+import { fail, type TestResult } from './result.js';
 
 /** Reads a configuration file into the typed model (the project's parser); throws with a message on errors. */
 export type ConfigurationLoader = (path: string) => Configuration;
@@ -69,8 +69,26 @@ export function speakerTranscript(neighbor: Neighbor, test: CiFile): SpeakerTran
   return { messages };
 }
 
-/** Run one `qa/encoding/*.ci` (or `qa/api/*.ci`) test against our speaker. */
-export function runEncodingTest(path: string, corpusRoot: string, load: ConfigurationLoader): TestResult {
+/** An encoding test ready to run: its `.ci`, its configuration and the neighbor that speaks. */
+export interface EncodingTest {
+  /** the file name without `.ci` */
+  name: string;
+  path: string;
+  test: CiFile;
+  config: Configuration;
+  /** the configuration's first neighbor: the one ExaBGP's checker talks to (every corpus test has one) */
+  neighbor: Neighbor;
+}
+
+/**
+ * Read an encoding test and its configuration; a failure (no `option:file:`, a configuration that does not
+ * parse, no neighbor, a family the wire layer does not build) is returned as the test's result.
+ */
+export function prepareEncodingTest(
+  path: string,
+  corpusRoot: string,
+  load: ConfigurationLoader,
+): EncodingTest | TestResult {
   const name = basename(path).replace(/\.ci$/, '');
   const test = parseCi(readFileSync(path, 'utf8'), basename(path));
   if (test.options.files.length === 0) return fail('encoding', name, 'no option:file: line');
@@ -85,7 +103,14 @@ export function runEncodingTest(path: string, corpusRoot: string, load: Configur
   if (neighbor === undefined) return fail('encoding', name, 'the configuration has no neighbor');
   const unsupported = unsupportedRouteFamilies(neighbor);
   if (unsupported.length > 0) return fail('encoding', name, `family ${unsupported.join(', ')} not supported`);
+  return { name, path, test, config, neighbor };
+}
 
+/** Run one `qa/encoding/*.ci` (or `qa/api/*.ci`) test against our speaker, without sockets. */
+export function runEncodingTest(path: string, corpusRoot: string, load: ConfigurationLoader): TestResult {
+  const prepared = prepareEncodingTest(path, corpusRoot, load);
+  if ('status' in prepared) return prepared;
+  const { name, test, neighbor } = prepared;
   let transcript: SpeakerTranscript;
   try {
     transcript = speakerTranscript(neighbor, test);
@@ -98,83 +123,30 @@ export function runEncodingTest(path: string, corpusRoot: string, load: Configur
   return checkTranscript(name, test, transcript, neighbor);
 }
 
-/** Feed what our speaker sent to ExaBGP's checker rules. */
+/** Why a test's messages can stop short: the session is driven by an API process, which is not run. */
+export function apiNote(neighbor: Neighbor): string | undefined {
+  return neighbor.api.length > 0 ? 'the test drives the session through an API process, which is not run' : undefined;
+}
+
+/** Feed what our speaker sent to ExaBGP's checker rules, as the checking peer would read it. */
 export function checkTranscript(
   name: string,
   test: CiFile,
   transcript: SpeakerTranscript,
   neighbor: Neighbor,
 ): TestResult {
-  const checker = new Checker(test.records);
+  const conversation = new CheckerConversation(name, test);
   const [open, ...rest] = transcript.messages;
-  let matched = 0;
-  const offer = (message: Uint8Array): TestResult | undefined => {
-    const group = [...checker.currentGroup()];
-    const outcome = checker.offer(message);
-    if (!outcome.ok) {
-      const expected = closest(
-        [...outcome.expected, ...group].filter((e) => e.kind === 'raw'),
-        toHex(message),
-      );
-      return fail('encoding', name, `message ${matched + 1}: ${outcome.reason}`, sideBySide(expected?.value, message));
-    }
-    if (outcome.matched) matched++;
-    for (const action of outcome.actions) {
-      if (action.kind === 'signal')
-        return fail('encoding', name, `the checker sends signal ${action.name}: not modelled`);
-    }
-    return undefined;
-  };
   if (open === undefined) return fail('encoding', name, 'our speaker sent nothing');
-  if (test.options.inspectOpen) {
-    const result = offer(open);
-    if (result) return result;
-  } else {
-    for (const action of checker.initialActions()) {
-      if (action.kind === 'signal')
-        return fail('encoding', name, `the checker sends signal ${action.name}: not modelled`);
-    }
-  }
+  let reply = conversation.open(open);
   for (const message of rest) {
-    if (checker.completed()) break;
-    const result = offer(message);
-    if (result) return result;
+    if (reply.verdict) break;
+    reply = conversation.message(message);
   }
-  if (!checker.completed()) {
-    const left = checker.remaining();
-    const next = left.find((e) => e.kind === 'raw');
-    const why = transcript.closedBy
-      ? ` (${transcript.closedBy})`
-      : neighbor.api.length > 0
-        ? ' (the test drives the session through an API process, which is not modelled)'
-        : '';
-    return fail(
-      'encoding',
-      name,
-      `no message for ${test.options.timeout}s: ${left.length} expectation(s) not matched${why}`,
-      next ? [`expected: ${describeMessage(next.value)}`] : undefined,
-    );
-  }
-  return pass('encoding', name, `${matched} message(s) matched`);
+  return reply.verdict ?? conversation.silent(transcript.closedBy ?? apiNote(neighbor));
 }
 
-/** The expectation most like the message: same length first, then the longest common prefix of hex. */
-function closest<T extends { value: string }>(candidates: readonly T[], hex: string): T | undefined {
-  let best: T | undefined;
-  let score = -1;
-  for (const candidate of candidates) {
-    let common = 0;
-    while (common < hex.length && candidate.value[common] === hex[common]) common++;
-    const value = (candidate.value.length === hex.length ? 1_000_000 : 0) + common;
-    if (value > score) {
-      best = candidate;
-      score = value;
-    }
-  }
-  return best;
-}
-
-function firstLine(error: unknown): string {
+export function firstLine(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
   return text.split('\n')[0] ?? text;
 }

@@ -1,5 +1,6 @@
 export * from './checker.js';
 export * from './ci.js';
+export * from './conversation.js';
 export * from './corpus.js';
 export * from './decoding.js';
 export * from './describe.js';

@@ -56,6 +56,39 @@ export const CHECKER_KEEPALIVE = Uint8Array.of(...new Array<number>(16).fill(0xf
 /** The 19-byte message of type 255 the checker sends with `send-unknown-message`. */
 export const CHECKER_UNKNOWN_MESSAGE = Uint8Array.of(...new Array<number>(16).fill(0xff), 0, 19, 255);
 
+/**
+ * The NOTIFICATION a `notification:TEXT` action sends (qa/sbin/bgp `Message.notify`): Cease, subcode 2
+ * Administrative Shutdown, with TEXT as an RFC 9003 Shutdown Communication (a length octet, then at most 255
+ * octets of UTF-8).
+ */
+export function checkerNotification(text: string): Uint8Array {
+  let data = new TextEncoder().encode(text);
+  if (data.length > 255) data = data.subarray(0, 255);
+  const length = 19 + 3 + data.length;
+  const header = Uint8Array.of(...new Array<number>(16).fill(0xff), length >> 8, length & 0xff, 3, 6, 2, data.length);
+  return concat(header, data);
+}
+
+/**
+ * The UPDATE `option:update:send-default-route` makes the checker send after its OPEN (qa/sbin/bgp
+ * `Message.default_route`): NLRI 0.0.0.0/32 as it writes it, ORIGIN igp, empty AS_PATH, NEXT_HOP 127.0.0.1, LOCAL_PREF 100.
+ */
+export const CHECKER_DEFAULT_ROUTE = Uint8Array.of(
+  ...new Array<number>(16).fill(0xff),
+  0x00,
+  0x31,
+  0x02,
+  0x00,
+  0x00,
+  0x00,
+  0x15,
+  ...[0x40, 0x01, 0x01, 0x00],
+  ...[0x40, 0x02, 0x00],
+  ...[0x40, 0x03, 0x04, 0x7f, 0x00, 0x00, 0x01],
+  ...[0x40, 0x05, 0x04, 0x00, 0x00, 0x00, 0x64],
+  ...[0x20, 0x00, 0x00, 0x00, 0x00],
+);
+
 function concat(...parts: Uint8Array[]): Uint8Array {
   let length = 0;
   for (const part of parts) length += part.length;
