@@ -20,6 +20,7 @@ import { encodeOpenFor, initialMessagesFor, parseConfiguration } from 'exabgp-co
 import { afterEach, describe, expect, it } from 'vitest';
 import { Speaker, SpeakerRefused, type SpeakTransport } from './bgp-speaker.js';
 import { CheckingPeer, type PeerConnection } from './checking-peer.js';
+import { speakerEnvironment } from './plan.js';
 
 const TRANSPORTS: SpeakTransport[] = ['sync', 'async', 'bridge'];
 const FAST_RETRY = { initialSeconds: 0.2, maxSeconds: 0.4 };
@@ -326,5 +327,20 @@ describe('speaker', () => {
     await expect(
       Speaker.start({ configuration: parseConfiguration(text, 'x.conf'), transport: 'sync', env: {} }),
     ).rejects.toThrow(/ipv4 flow cannot be encoded/);
+  });
+});
+
+describe('speakerEnvironment (ExaBGP reads exabgp.tcp.port and exabgp.tcp.bind from the environment)', () => {
+  it('takes either spelling, and the first bind address', () => {
+    expect(speakerEnvironment({ exabgp_tcp_port: '1790' })).toEqual({ port: 1790 });
+    expect(speakerEnvironment({ 'exabgp.tcp.port': '1791', 'exabgp.tcp.bind': '127.0.0.2 127.0.0.3' })).toEqual({
+      port: 1791,
+      bind: '127.0.0.2',
+    });
+    expect(speakerEnvironment({})).toEqual({});
+  });
+
+  it.each(['0', '65536', 'bgp', '17.9'])('refuses the port %s', (port) => {
+    expect(() => speakerEnvironment({ exabgp_tcp_port: port })).toThrow(RangeError);
   });
 });

@@ -79,6 +79,15 @@ export function freePort(host: string): Promise<number> {
   });
 }
 
+/** Whether `port` can be bound on `host` now. */
+export function portFree(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen({ host, port, exclusive: true }, () => server.close(() => resolve(true)));
+  });
+}
+
 /** Poll `probe` until it returns a value (not undefined) or the deadline passes; the error says what was awaited. */
 export async function until<T>(
   what: string,
@@ -166,7 +175,7 @@ export class Daemon {
 }
 
 export interface OurNeighbor {
-  /** The daemon's address and port. */
+  /** The daemon's address and port (0: none in the configuration; the speaker reads exabgp_tcp_port). */
   readonly peer: string;
   readonly port: number;
   readonly peerAs: number;
@@ -199,6 +208,7 @@ export function ourConfig(n: OurNeighbor): string {
   return fill(n.passive ? 'speaker-passive.conf' : 'speaker.conf', {
     PEER: n.peer,
     PORT: n.port,
+    CONNECT: n.port > 0 ? `connect ${n.port};` : '# no connect: the port is exabgp_tcp_port',
     PEER_AS: n.peerAs,
     ADDRESS: n.address,
     AS: LOCAL_AS,

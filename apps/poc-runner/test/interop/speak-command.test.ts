@@ -5,6 +5,7 @@
  * this platform cannot apply is refused at start with exit code 2.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -15,6 +16,7 @@ import {
   LOCAL_AS,
   ourConfig,
   ourRoutes,
+  portFree,
   REPO_ROOT,
   run,
   skipReason,
@@ -38,11 +40,11 @@ interface Speak {
 }
 
 /** `speak FILE ARGS` as a user runs it (cli.ts through tsx), one process so its PID is the speaker's. */
-function speak(file: string, args: readonly string[]): Speak {
+function speak(file: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): Speak {
   const child = spawn(
     process.execPath,
     ['--conditions=source', '--import', 'tsx', join('apps', 'poc-runner', 'src', 'cli.ts'), 'speak', file, ...args],
-    { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } },
   );
   const run: Speak = {
     child,
@@ -96,8 +98,13 @@ describe.skipIf(reason !== '')(`speak FILE against BIRD 2 and GoBGP 3${reason ? 
 
   beforeAll(async () => {
     dir = new TempDir();
-    birdPort = await freePort(BIRD_ADDRESS);
-    gobgpPort = await freePort(GOBGP_ADDRESS);
+    // One port number for both daemons (each binds its own address): exabgp_tcp_port can then name it
+    // for every neighbor of a configuration, as ExaBGP's tests do.
+    birdPort = await until('a port free on both daemon addresses', async () => {
+      const candidate = await freePort(BIRD_ADDRESS);
+      return (await portFree(GOBGP_ADDRESS, candidate)) ? candidate : undefined;
+    });
+    gobgpPort = birdPort;
     api = String(await freePort('127.0.0.1'));
     const birdNeighbors = RUNS.map((_, i) =>
       fill('bird-neighbor.conf', {
@@ -153,13 +160,20 @@ describe.skipIf(reason !== '')(`speak FILE against BIRD 2 and GoBGP 3${reason ? 
   });
 
   /** The configuration of run `n` (1-based): one neighbor to BIRD, one to GoBGP. */
-  const configFile = (n: number) =>
+  /** `fromEnvironment`: no `connect PORT` in the file; the port comes from exabgp_tcp_port. */
+  const configFile = (n: number, fromEnvironment = false) =>
     dir.file(
       `speak-${n}.conf`,
-      ourConfig({ peer: BIRD_ADDRESS, port: birdPort, peerAs: BIRD_AS, address: `127.0.40.${10 + n}`, index: n }) +
+      ourConfig({
+        peer: BIRD_ADDRESS,
+        port: fromEnvironment ? 0 : birdPort,
+        peerAs: BIRD_AS,
+        address: `127.0.40.${10 + n}`,
+        index: n,
+      }) +
         ourConfig({
           peer: GOBGP_ADDRESS,
-          port: gobgpPort,
+          port: fromEnvironment ? 0 : gobgpPort,
           peerAs: GOBGP_AS,
           address: `127.0.40.${20 + n}`,
           index: 8 + n,
@@ -201,12 +215,15 @@ describe.skipIf(reason !== '')(`speak FILE against BIRD 2 and GoBGP 3${reason ? 
     45_000,
   );
 
-  it('speak FILE --exit-after-eor --print-received: ends by itself with exit 0 once both End-of-RIBs are sent', async () => {
+  it('exabgp_tcp_port=P speak FILE --exit-after-eor --print-received: ends by itself, exit 0, once both End-of-RIBs are sent', async () => {
     const n = RUNS.length;
-    const process_ = speak(configFile(n), ['--exit-after-eor', '--print-received']);
+    const file = configFile(n, true);
+    expect(readFileSync(file, 'utf8')).not.toMatch(/^\s*connect /m);
+    const process_ = speak(file, ['--exit-after-eor', '--print-received'], { exabgp_tcp_port: String(birdPort) });
     children.push(process_);
     expect(await exitWithin(process_, 30_000)).toBe(0);
     expect(process_.stderr).toContain('every End-of-RIB sent');
+    expect(process_.stderr).toContain(`connecting to port ${birdPort}`);
     expect(process_.stderr.match(/NOTIFICATION sent 6\/2/g)).toHaveLength(2);
     // stdout is only ExaBGP JSON: at least both peers' OPENs, which arrive before our End-of-RIBs can be sent
     const lines = process_.stdout
