@@ -344,3 +344,34 @@ describe('speakerEnvironment (ExaBGP reads exabgp.tcp.port and exabgp.tcp.bind f
     expect(() => speakerEnvironment({ exabgp_tcp_port: port })).toThrow(RangeError);
   });
 });
+
+describe.each(TRANSPORTS)('speaker over %s on IPv6 loopback', (transport) => {
+  it("sends ExaBGP's bytes for an IPv6 session whose route says next-hop self (the local address, RFC 4760)", async () => {
+    const peer = await CheckingPeer.listen('::1');
+    cleanups.push(() => peer.close());
+    const text = `neighbor ::1 {
+      router-id 10.0.0.6; local-address ::1; local-as 65001; peer-as 65002; connect ${peer.port};
+      family { ipv6 unicast; }
+      static { route 2001:db8:5::/48 next-hop self; }
+    }`;
+    const config = parseConfiguration(text, 'ipv6.conf');
+    const speaker = await Speaker.start({ configuration: config, transport, env: {}, log: () => {} });
+    cleanups.push(() => {
+      speaker.destroy();
+      return speaker.done;
+    });
+    const connection = await peer.nextConnection();
+    const open = peerOpen();
+    const { sent, negotiated } = await establish(connection, { ...open, capabilities: open.capabilities.slice(1) });
+    const facts = { ...FACTS, localAddress: '::1', routerId: '10.0.0.6' };
+    expect(hex(sent)).toBe(hex(encodeOpenFor(config.neighbors[0]!, facts)));
+    const expected = [...initialMessagesFor(config.neighbors[0]!, negotiated, facts)].map(hex);
+    // one UPDATE (MP_REACH_NLRI with next hop ::1) and the IPv6 unicast End-of-RIB
+    expect(expected).toHaveLength(2);
+    // AFI 2, SAFI 1, next hop length 16, ::1
+    expect(expected[0]).toContain(`00020110${'0'.repeat(30)}01`);
+    const got: string[] = [];
+    for (const _ of expected) got.push(hex(await connection.nextNotKeepalive()));
+    expect(got).toEqual(expected);
+  });
+});
