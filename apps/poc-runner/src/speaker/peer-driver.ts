@@ -25,6 +25,8 @@ export interface MessageTap {
   received?(type: number, message: Uint8Array, context: CodecContext | undefined): void;
   /** Messages handed to the transport. */
   sent?(messages: readonly Uint8Array[]): void;
+  /** A connection attempt failed or the connection closed (the transport's reason, which the FSM does not report). */
+  failed?(reason: string): void;
 }
 
 function normalize(address: string): string {
@@ -97,7 +99,7 @@ export class SharedListeners {
  * an OPEN that never comes. This wrapper of the FSM generator keeps such messages (copies) and hands them
  * to the FSM right after the state change `tcp-connected` causes (-> OpenSent), in their order.
  */
-export function* connectedFirst(fsm: Fsm): Fsm {
+export function* connectedFirst(fsm: Fsm, observe?: (event: FsmEvent) => void): Fsm {
   let connected = false;
   const early: FsmEvent[] = [];
   let input: FsmEvent | undefined;
@@ -121,6 +123,7 @@ export function* connectedFirst(fsm: Fsm): Fsm {
       }
       for (;;) {
         const event = yield effect;
+        if (event !== undefined) observe?.(event);
         if (!connected && event !== undefined && (event.kind === 'message' || event.kind === 'message-error')) {
           // a frame is a view valid until the next receive: keep a copy
           if (event.kind === 'message') {
@@ -154,7 +157,10 @@ export class PeerDriver implements Driver {
   run(fsm: Fsm, hooks: RunnerHooks): Runner {
     let context: CodecContext | undefined;
     const tap = this.tap;
-    return this.shared.run(connectedFirst(fsm), {
+    const events = (event: FsmEvent) => {
+      if (event.kind === 'tcp-failed') tap.failed?.(event.reason ?? 'connection lost');
+    };
+    return this.shared.run(connectedFirst(fsm, events), {
       target: hooks.target,
       observe(effect) {
         if (effect.kind === 'open-received') context = effect.negotiated.context;
