@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseCi } from './ci.js';
 import { CheckerConversation } from './conversation.js';
-import { CHECKER_KEEPALIVE, CHECKER_UNKNOWN_MESSAGE, checkerNotification, checkerOpen } from './peer.js';
+import { CHECKER_UNKNOWN_MESSAGE, checkerNotification, checkerOpen } from './peer.js';
 
 /**
  * One session of ExaBGP's checking peer (qa/sbin/bgp BGPProtocol handle_open / handle_message), without I/O:
