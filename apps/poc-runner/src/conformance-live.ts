@@ -185,6 +185,9 @@ async function liveTest(path: string, options: Omit<LiveOptions, 'tests' | 'conc
     return verdict;
   } finally {
     clearTimeout(deadline);
+    // Once decided, the speaker stops (a Cease, which the peer no longer reads) before the peer closes its
+    // side: stopped the other way round, after a FIN from the peer on a session idle for seconds, the
+    // polling bridge leaves its connection's socket open and the process cannot exit.
     await speaker?.stop();
     await peer.close();
   }
