@@ -133,6 +133,18 @@ describe.each(LIVE_MODES)('live mode %s on the project’s own tests', (mode) =>
     expect(result?.reason).toMatch(/^no (message|OPEN) for 1s: 1 expectation\(s\) not matched/);
     expect(await tcpHandlesSettled()).toEqual([]);
   }, 60_000);
+
+  it('a test is bounded by its deadline whatever the checker waits for', async () => {
+    const [result] = await runLiveConformance({
+      corpus: root,
+      mode,
+      tests: ['own-timeout'],
+      messageTimeoutMs: 600_000,
+      timeoutMs: 1500,
+    });
+    expect(result).toMatchObject({ status: 'fail', reason: "no verdict within the test's deadline of 1500 ms" });
+    expect(await tcpHandlesSettled()).toEqual([]);
+  }, 60_000);
 });
 
 describe('the conformance command with --live', () => {

@@ -179,7 +179,7 @@ async function liveTest(path: string, options: Omit<LiveOptions, 'tests' | 'conc
       live.failed.then((why) => peer.abandon(why)),
       late,
     ]);
-    if (verdict.status === 'fail' && live.error !== undefined) {
+    if (verdict.status === 'fail' && live.error !== undefined && !verdict.reason.includes(live.error)) {
       return { ...verdict, reason: `${live.error}; ${verdict.reason}` };
     }
     return verdict;
@@ -203,6 +203,8 @@ class CheckingPeer {
   private readonly sockets = new Set<net.Socket>();
   private socket: net.Socket | undefined;
   private finish: ((verdict: TestResult) => void) | undefined;
+  /** The checker's wait for the next message (qa/sbin/bgp read_message's timeout). */
+  private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly conversation: CheckerConversation) {}
 
@@ -228,19 +230,18 @@ class CheckingPeer {
   converse(messageMs: number, note: () => string | undefined): Promise<TestResult> {
     const conversation = this.conversation;
     return new Promise<TestResult>((resolve) => {
-      let timer: NodeJS.Timeout | undefined;
       let settled = false;
       const finish = (verdict: TestResult) => {
         if (settled) return;
         settled = true;
-        clearTimeout(timer);
+        clearTimeout(this.timer);
         resolve(verdict);
       };
       this.finish = finish;
       // qa/sbin/bgp read_message: no message (or no whole message) for `timeout` seconds fails the test.
       const arm = () => {
-        clearTimeout(timer);
-        timer = setTimeout(() => finish(conversation.silent(note() ?? noConnection(this.socket))), messageMs);
+        clearTimeout(this.timer);
+        this.timer = setTimeout(() => finish(conversation.silent(note() ?? noConnection(this.socket))), messageMs);
       };
       this.server.on('connection', (socket) => {
         this.sockets.add(socket);
@@ -293,6 +294,7 @@ class CheckingPeer {
 
   /** Close the listening socket and every connection. */
   async close(): Promise<void> {
+    clearTimeout(this.timer);
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     for (const socket of this.sockets) socket.destroy();
     await closed;
