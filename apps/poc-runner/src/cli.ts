@@ -43,7 +43,12 @@ async function main(argv: string[]): Promise<number> {
   const report = await runEvaluation(options);
   console.log('');
   for (const c of report.criteria) {
-    const value = typeof c.measured === 'number' ? c.measured.toFixed(3) : c.measured;
+    const value =
+      typeof c.measured === 'number'
+        ? Number.isInteger(c.measured)
+          ? String(c.measured)
+          : c.measured.toFixed(3)
+        : c.measured;
     console.log(`${c.verdict === 'pass' ? 'PASS' : 'FAIL'}  ${c.title}: ${value} ${c.unit} (threshold ${c.threshold})`);
   }
   console.log(`\nDecision: ${report.decision.verdict}`);

@@ -19,7 +19,10 @@ function median(s: ScenarioResult, mode: string, metric: string): number {
   return s.modes.find((m) => m.mode === mode)?.summary[metric]?.median ?? Number.NaN;
 }
 
-/** candidate/sync ratios of a metric in one scenario: async/sync, and the better bridge over the FSM on sync. */
+/**
+ * candidate/sync ratios of a metric in one scenario (ratio of the medians over repetitions): async/sync, and
+ * the better bridge over the FSM on the sync reactor.
+ */
 function ratiosOf(s: ScenarioResult, metric: string, higherIsBetter: boolean): { name: string; ratio: number }[] {
   const out: { name: string; ratio: number }[] = [];
   const sync = median(s, 'sync', metric);
@@ -75,6 +78,10 @@ function criterion(
   };
 }
 
+function show(v: number | string): string {
+  return typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(3)) : v;
+}
+
 export function decide(
   steps: readonly StepResult[],
   benchmark: BenchmarkResult | null,
@@ -120,7 +127,7 @@ export function decide(
             true,
           )
         : noBench,
-      'ratio (worst scenario, median of repetitions)',
+      'ratio of medians (worst scenario)',
       '>= 0.90',
       (v) => v >= 0.9,
     ),
@@ -268,12 +275,7 @@ export function decide(
 
   const failing = criteria.filter((c) => c.verdict === 'fail');
   const reasons = failing.length
-    ? failing.map(
-        (c) =>
-          `${c.title}: measured ${typeof c.measured === 'number' ? c.measured.toFixed(3) : c.measured}, needs ${c.threshold}`,
-      )
-    : criteria.map(
-        (c) => `${c.title}: ${typeof c.measured === 'number' ? c.measured.toFixed(3) : c.measured} (${c.threshold})`,
-      );
+    ? failing.map((c) => `${c.title}: measured ${show(c.measured)}, needs ${c.threshold}`)
+    : criteria.map((c) => `${c.title}: ${show(c.measured)} (${c.threshold})`);
   return { criteria, decision: { verdict: failing.length ? 'NO-GO' : 'GO', reasons } };
 }

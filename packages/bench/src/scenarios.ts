@@ -146,6 +146,7 @@ export const updates1000 = streamScenario(
   },
   (s) =>
     `${s.perPeer} one-route UPDATEs on one session, sender and receiver in two processes; then ${s.pings} round trips`,
+  true,
 );
 
 export const peers10 = streamScenario(

@@ -50,7 +50,7 @@ svg.chart{display:block;margin:1rem 0;background:#fafafa;border:1px solid #eee}p
     if (s.checks.length) {
       html += `<table><tr><th>check</th><th>mode</th><th>result</th><th>detail</th></tr>${s.checks.map((c) => `<tr><td>${e(c.name)}</td><td>${e(c.mode ?? '')}</td><td class="${c.ok ? 'pass' : 'fail'}">${c.ok ? 'PASS' : 'FAIL'}</td><td>${e(c.detail)}</td></tr>`).join('')}</table>`;
     }
-    for (const n of s.notes) html += `<p>${e(n)}</p>`;
+    for (const n of s.notes) html += n.includes('\n') ? `<pre>${e(n)}</pre>` : `<p>${e(n)}</p>`;
   }
   html += `<p>Machine-readable: report.json (schema ${e(report.schema)}).</p></body></html>\n`;
   return html;

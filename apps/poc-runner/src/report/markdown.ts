@@ -1,4 +1,3 @@
-import { formatTable } from 'bench';
 import type { Report } from '../model.js';
 
 const num = (v: number | string): string =>
@@ -35,19 +34,7 @@ export function renderMarkdown(report: Report): string {
     for (const c of s.checks)
       lines.push(`- ${c.ok ? 'PASS' : 'FAIL'} ${c.mode ? `[${c.mode}] ` : ''}${c.name}: ${c.detail}`);
     if (s.checks.length) lines.push('');
-    for (const n of s.notes) lines.push(n, '');
-  }
-  if (report.benchmark) {
-    lines.push(
-      '## Benchmark table',
-      '',
-      'median [min..max] over repetitions; ratios paired by repetition.',
-      '',
-      '```',
-      formatTable(report.benchmark),
-      '```',
-      '',
-    );
+    for (const n of s.notes) lines.push(...(n.includes('\n') ? ['```', n, '```', ''] : [n, '']));
   }
   return `${lines.join('\n')}\n`;
 }
