@@ -3,6 +3,7 @@ import { MessageType } from 'bgp-codec';
 import { parseFile, readCorpus, runEncodingTest } from 'exabgp-config-parser';
 import type { DriverName as FsmDriverName } from 'fsm-bridge';
 import { connect as connectAsync, listen as listenAsync } from 'transport-async';
+import { countLiveResults, LIVE_MODES, runLiveConformance } from '../conformance-live.js';
 import { errorText, exabgpQaDir, type StepContext } from '../context.js';
 import { sessionPair } from './bridge.js';
 import { exchangeMessages } from './exchange.js';
@@ -187,6 +188,43 @@ function encodingConformance(ctx: StepContext): void {
   );
 }
 
+/**
+ * ExaBGP's encoding tests over real loopback TCP, per mode: our speaker built from each test's configuration
+ * and driven by that mode, against a checking peer applying ExaBGP's checker rules (`conformance --live`).
+ */
+async function liveConformance(ctx: StepContext): Promise<void> {
+  const root = exabgpQaDir();
+  if (!existsSync(root)) {
+    ctx.check(
+      'live encoding tests',
+      false,
+      `not measured: the ExaBGP QA corpus is absent at ${root} (set EXABGP_QA_DIR)`,
+    );
+    return;
+  }
+  const bars: { label: string; value: number }[] = [];
+  for (const mode of LIVE_MODES) {
+    ctx.progress(`conformance --live ${mode}`);
+    try {
+      const results = await runLiveConformance({ corpus: root, mode });
+      const { passed, total } = countLiveResults(results);
+      const failed = results.filter((r) => !r.excluded && r.status !== 'pass').map((r) => `${r.name}: ${r.reason}`);
+      ctx.step.figures[`live encoding tests passed (${mode})`] = `${passed}/${total}`;
+      bars.push({ label: `${mode} (${passed}/${total})`, value: total ? (100 * passed) / total : 0 });
+      ctx.check(
+        `ExaBGP encoding tests live over loopback TCP: ${passed}/${total}`,
+        total > 0 && passed === total,
+        failed.slice(0, 8).join('; ') || 'all passed',
+        mode,
+      );
+    } catch (error) {
+      ctx.check('ExaBGP encoding tests live over loopback TCP', false, errorText(error), mode);
+    }
+  }
+  if (bars.length)
+    ctx.step.charts.push({ title: 'ExaBGP encoding tests passed live, per mode', unit: '%', kind: 'bars', bars });
+}
+
 /** Step 5: every message type both ways in every mode, ExaBGP's encoding, error handling in every mode. */
 export async function runMessages(ctx: StepContext): Promise<void> {
   for (const mode of ['sync', 'async'] as const) {
@@ -199,6 +237,7 @@ export async function runMessages(ctx: StepContext): Promise<void> {
   }
   ctx.progress('ExaBGP encoding corpus');
   encodingConformance(ctx);
+  await liveConformance(ctx);
   ctx.progress('transport errors: timeout, invalid, reset');
   await transportErrors(ctx);
   for (const mode of ['sync', 'bridge-polling', 'bridge-effect'] as const) {
