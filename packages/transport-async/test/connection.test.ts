@@ -288,6 +288,43 @@ describe('transport-async contract', () => {
     expect(error.message).toMatch(/ECONNRESET|connection closed|peer closed/);
   });
 
+  /** The errors the connection's socket emits from now on. */
+  function socketErrors(connection: Connection): string[] {
+    const errors: string[] = [];
+    connection.socket.on('error', (error: NodeJS.ErrnoException) => errors.push(`${error.syscall} ${error.code}`));
+    return errors;
+  }
+
+  async function untilClosed(connection: Connection): Promise<void> {
+    for (let waited = 0; !connection.closed && waited < 5_000; waited += 20) await delay(20);
+  }
+
+  // libuv refuses a reset while our FIN is being sent (uv_tcp_close_reset: EINVAL); Node then emits the error
+  // and never closes the TCP handle, so the process cannot exit.
+  it('aborts after close(): the socket is closed, not left open with a reset error', async () => {
+    const { client } = await establish('127.0.0.1');
+    const errors = socketErrors(client);
+    void client.close();
+    client.abort();
+    await untilClosed(client);
+    expect(errors).toEqual([]);
+    expect(client.closed).toBe(true);
+  });
+
+  it("aborts as soon as a read sees the peer's FIN (Node ends our side itself): the socket is closed", async () => {
+    const { client, server } = await establish('127.0.0.1');
+    const errors = socketErrors(client);
+    const reading = client.readMessage().catch((error) => {
+      client.abort();
+      throw error;
+    });
+    void server.close();
+    await expect(reading).rejects.toBeInstanceOf(ConnectionLost);
+    await untilClosed(client);
+    expect(errors).toEqual([]);
+    expect(client.closed).toBe(true);
+  });
+
   it('rejects a write waiting for drain with ConnectionLost when the peer resets the connection', async () => {
     const { client, server } = await establish('127.0.0.1');
     const burst = Array.from({ length: 1000 }, () => sequencedUpdate(1));

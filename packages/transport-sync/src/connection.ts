@@ -196,11 +196,18 @@ export class Connection implements ConnectionAddresses {
     this.socket.once('close', () => clearTimeout(timer));
   }
 
-  /** Abort: drop queued bytes and reset the connection (TCP RST). */
+  /**
+   * Abort: drop queued bytes and reset the connection (TCP RST). Once the writing side has ended - by
+   * {@link close}, or by Node itself on the peer's FIN (no allowHalfOpen) - and the FIN is still being sent,
+   * libuv refuses the reset (`uv_tcp_close_reset` returns EINVAL while a shutdown is pending), Node emits
+   * that error and never closes the TCP handle, so the process could not exit. Our FIN is committed then:
+   * the socket is destroyed instead. After the FIN went out (`writableFinished`) the reset is allowed again.
+   */
   abort(): void {
     this.closing = true;
-    if (this.socketClosed) return;
-    this.socket.resetAndDestroy();
+    if (this.socketClosed || this.socket.destroyed) return;
+    if (this.socket.writableEnded && !this.socket.writableFinished) this.socket.destroy();
+    else this.socket.resetAndDestroy();
   }
 
   private readonly onEnd = (): void => {

@@ -339,6 +339,50 @@ describe('transport-sync contract', () => {
     expect(error.message).toMatch(/ECONNRESET|connection closed|peer closed/);
   });
 
+  /** The errors the connection's socket emits from now on. */
+  function socketErrors(connection: Connection): string[] {
+    const errors: string[] = [];
+    connection.socket.on('error', (error: NodeJS.ErrnoException) => errors.push(`${error.syscall} ${error.code}`));
+    return errors;
+  }
+
+  async function untilClosed(connection: Connection): Promise<void> {
+    for (let waited = 0; !connection.closed && waited < 5_000; waited += 20) await delay(20);
+  }
+
+  // libuv refuses a reset while our FIN is being sent (uv_tcp_close_reset: EINVAL); Node then emits the error
+  // and never closes the TCP handle, so the process cannot exit.
+  it('aborts after close(): the socket is closed, not left open with a reset error', async () => {
+    const { client } = await establish('127.0.0.1');
+    const errors = socketErrors(client);
+    client.close();
+    client.abort();
+    await untilClosed(client);
+    expect(errors).toEqual([]);
+    expect(client.closed).toBe(true);
+  });
+
+  it("aborts right after the peer's FIN made Node end our side: the socket is closed", async () => {
+    const { reactor, client, server } = await establish('127.0.0.1');
+    const errors = socketErrors(client);
+    // Node ends the writing side of a socket without allowHalfOpen on a tick after 'end' (the socket then
+    // closes itself once that FIN is sent); an abort in between meets the FIN being sent
+    client.socket.once('end', () =>
+      process.nextTick(() =>
+        process.nextTick(() => {
+          expect(client.socket.writableEnded).toBe(true);
+          client.abort();
+        }),
+      ),
+    );
+    const reading = reactor.run(readMessages(client, 1));
+    server.close();
+    await expect(reading).rejects.toBeInstanceOf(Error);
+    await untilClosed(client);
+    expect(errors).toEqual([]);
+    expect(client.closed).toBe(true);
+  });
+
   it('fails a writer waiting for drain with ConnectionLost when the peer resets the connection', async () => {
     const { reactor, client, server } = await establish('127.0.0.1');
     const burst = Array.from({ length: 1000 }, () => sequencedUpdate(1));
