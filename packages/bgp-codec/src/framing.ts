@@ -97,8 +97,7 @@ export class FrameParser {
       return undefined;
     }
     this.offset = start + length;
-    const message = chunk.subarray(start, start + length);
-    return { type: chunk[start + 18] as number, message, body: message.subarray(HEADER_LENGTH) };
+    return new FramedMessage(chunk[start + 18] as number, chunk.subarray(start, start + length));
   }
 
   /** Every whole message available now. */
@@ -123,7 +122,7 @@ export class FrameParser {
     if (this.spillEnd - this.spillStart < length) return undefined;
     const message = this.spill.subarray(this.spillStart, this.spillStart + length);
     this.spillStart += length;
-    return { type: message[18] as number, message, body: message.subarray(HEADER_LENGTH) };
+    return new FramedMessage(message[18] as number, message);
   }
 
   private pull(wanted: number): void {
@@ -209,3 +208,15 @@ export class FrameParser {
 }
 
 const EMPTY = new Uint8Array(0);
+
+/** A framed message; its body view is made only when asked for (most callers decode from `message`). */
+class FramedMessage implements Frame {
+  constructor(
+    readonly type: number,
+    readonly message: Uint8Array,
+  ) {}
+
+  get body(): Uint8Array {
+    return this.message.subarray(HEADER_LENGTH);
+  }
+}
