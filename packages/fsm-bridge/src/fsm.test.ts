@@ -604,11 +604,19 @@ describe('RFC 4271 §8.2.2 the remaining transitions', () => {
     expect(s.state).toBe('OpenSent');
   });
 
-  it('ignores messages and framing errors while no connection is up', () => {
+  // Drivers deliver a connection's messages only between its tcp-connected and its close: a message
+  // without a connection is a driver fault, reported rather than dropped (the peer's OPEN would be lost).
+  it('refuses a message while no connection is up, loudly, instead of dropping it', () => {
     const s = new Script(config());
-    expect(s.message(encodeKeepalive())).toEqual([]);
-    expect(s.send({ kind: 'message-error', error: new BgpError('x', 1, 1) })).toEqual([]);
     expect(s.state).toBe('Connect');
+    expect(() => s.message(encodeKeepalive())).toThrow(/message received in Connect without a connection/);
+  });
+
+  it('refuses a framing error while no connection is up, loudly', () => {
+    const s = new Script(config());
+    expect(() => s.send({ kind: 'message-error', error: new BgpError('x', 1, 1) })).toThrow(
+      /message-error received in Connect without a connection/,
+    );
   });
 });
 

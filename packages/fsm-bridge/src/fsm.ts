@@ -231,10 +231,10 @@ class FsmRun {
       case 'tcp-failed':
         return yield* this.connectionFailed();
       case 'message-error':
-        if (!this.connected) return undefined;
+        this.assertConnected(event.kind);
         return yield* this.fail(event.error.code, event.error.subcode, event.error.data);
       case 'message':
-        if (!this.connected) return undefined;
+        this.assertConnected(event.kind);
         return yield* this.message(event.type, event.body, event.message);
       case 'send-updates':
         if (this.state !== 'Established') {
@@ -251,6 +251,18 @@ class FsmRun {
           yield { kind: 'send', messages: [encodeRouteRefresh({ type: 'route-refresh', afi, safi, subtype })] };
         }
         return undefined;
+    }
+  }
+
+  /**
+   * A driver hands the FSM a connection's messages only after its `tcp-connected` and never after the
+   * `close` of that connection (it discards what a dropped connection still held). A message without a
+   * connection is therefore a driver fault; ignoring it would silently lose the peer's bytes (its OPEN, then
+   * a 5/1 for its KEEPALIVE), so it stops the FSM with an error instead.
+   */
+  private assertConnected(kind: 'message' | 'message-error'): void {
+    if (!this.connected) {
+      throw new Error(`fsm: ${kind} received in ${this.state} without a connection (the driver broke the event order)`);
     }
   }
 
