@@ -204,7 +204,9 @@ describe('RFC 4271 §8.2.2 Connect', () => {
   it('a refused connection (Event 18) goes to Active with the ConnectRetryTimer restarted', () => {
     const s = new Script(config());
     const effects = s.send({ kind: 'tcp-failed', reason: 'ECONNREFUSED' });
-    expect(kinds(effects)).toEqual(['close', 'start-timer', 'state:Active']);
+    expect(kinds(effects)).toEqual(['connection-failed', 'close', 'start-timer', 'state:Active']);
+    // the transport's reason is reported before the FSM acts on it
+    expect(effects[0]).toEqual({ kind: 'connection-failed', reason: 'ECONNREFUSED' });
     expect(kinds(s.fire('connect-retry'))).toEqual(['start-timer', 'connect', 'state:Connect']);
   });
 

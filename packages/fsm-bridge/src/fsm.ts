@@ -55,8 +55,13 @@ export interface FsmConfig {
   readonly holdTime: number;
   /** Seconds between KEEPALIVEs; a third of the negotiated hold time when absent (RFC 4271 §10). */
   readonly keepaliveTime?: number;
-  /** Capabilities our OPEN advertises. */
+  /**
+   * Capabilities our OPEN advertises. Without the 4-octet AS capability (RFC 6793) the session speaks 2-octet
+   * AS numbers: a `localAs` above 65535 is then refused.
+   */
   readonly capabilities: readonly Capability[];
+  /** Send the OPEN's optional parameters in the RFC 9072 extended format even when they would fit in 255 bytes. */
+  readonly extendedOptionalParameters?: boolean;
   /** Capability codes the peer must advertise, or the OPEN is refused with 2/7 (RFC 5492 §3). */
   readonly requiredCapabilities?: readonly number[];
   /** Never initiate a connection; wait in Active for the peer's (RFC 4271 §8.1.1 PassiveTcpEstablishment). */
@@ -83,7 +88,12 @@ export type FsmEvent =
   /** A timer started with `start-timer` fired; `id` is the one the effect carried. */
   | { readonly kind: 'timer'; readonly name: TimerName; readonly id: number }
   /** Events 16/17: the connection asked for by `connect` is up, or the peer's was accepted. */
-  | { readonly kind: 'tcp-connected'; readonly direction: 'outgoing' | 'incoming' }
+  | {
+      readonly kind: 'tcp-connected';
+      readonly direction: 'outgoing' | 'incoming';
+      /** The connection's two ends, when the driver knows them (reported on the `connection` effect). */
+      readonly endpoints?: Endpoints;
+    }
   /** Event 18: the connection attempt failed, or the connection closed. */
   | { readonly kind: 'tcp-failed'; readonly reason?: string }
   /** A whole message; the views are valid until the FSM yields its next `receive`. */
@@ -92,13 +102,34 @@ export type FsmEvent =
   | { readonly kind: 'message-error'; readonly error: BgpError }
   /** Send these whole UPDATE messages (Established only); `ack` comes back on the `send` or `reject` effect. */
   | { readonly kind: 'send-updates'; readonly messages: readonly Uint8Array[]; readonly ack?: number }
-  /** Ask the peer to send its routes again (RFC 2918). */
-  | { readonly kind: 'send-route-refresh'; readonly afi: number; readonly safi: number; readonly subtype?: number }
+  /**
+   * Send a ROUTE-REFRESH (RFC 2918), or with `subtype` a BoRR (1) / EoRR (2) marker (RFC 7313 §4), in order
+   * with the UPDATEs queued around it; `ack` comes back on the `send` or `reject` effect.
+   */
+  | {
+      readonly kind: 'send-route-refresh';
+      readonly afi: number;
+      readonly safi: number;
+      readonly subtype?: number;
+      readonly ack?: number;
+    }
   /** §6.8: the coordinator found this connection the loser of a collision. */
   | { readonly kind: 'collision-lost' };
 
+/** Both ends of a TCP connection. */
+export interface Endpoints {
+  readonly localAddress: string;
+  readonly localPort: number;
+  readonly remoteAddress: string;
+  readonly remotePort: number;
+}
+
 export type Effect =
   | { readonly kind: 'state'; readonly from: State; readonly to: State }
+  /** The connection the FSM now runs on (Events 16/17), when the driver reported its ends. */
+  | { readonly kind: 'connection'; readonly endpoints: Endpoints }
+  /** Event 18 with the transport's reason: the attempt failed or the connection was lost. */
+  | { readonly kind: 'connection-failed'; readonly reason: string }
   /** Open a TCP connection to the peer; the outcome comes back as `tcp-connected` or `tcp-failed`. */
   | { readonly kind: 'connect' }
   /** Write these whole messages in order; drivers may resume before they reach the wire (the bytes are queued). */
@@ -123,7 +154,7 @@ export type Effect =
       readonly subcode: number;
       readonly data: Uint8Array;
     }
-  /** A `send-updates` event that arrived outside Established: nothing was sent. */
+  /** A `send-updates` or acknowledged `send-route-refresh` event that arrived outside Established: nothing was sent. */
   | { readonly kind: 'reject'; readonly ack?: number; readonly reason: string };
 
 export interface FsmResult {
@@ -131,6 +162,18 @@ export interface FsmResult {
 }
 
 export type Fsm = Generator<Effect, FsmResult, FsmEvent | undefined>;
+
+/**
+ * Without the 4-octet AS capability the session speaks 2-octet AS numbers (RFC 6793 §4.1 is for NEW
+ * speakers): an AS above 65535 could be neither sent in our OPEN nor matched in the peer's. RangeError.
+ */
+export function checkAsNumbers(config: Pick<FsmConfig, 'localAs' | 'peerAs' | 'capabilities'>): void {
+  if (config.capabilities.some((c) => c.type === 'asn4')) return;
+  if (config.localAs > 0xffff || config.peerAs > 0xffff) {
+    const which = config.localAs > 0xffff ? `local AS ${config.localAs}` : `peer AS ${config.peerAs}`;
+    throw new RangeError(`${which} needs 4 octets, but the 4-octet AS capability is off (RFC 6793)`);
+  }
+}
 
 /** Start the FSM of one peer. */
 export function bgpFsm(config: FsmConfig): Fsm {
@@ -154,6 +197,7 @@ class FsmRun {
       throw new RangeError(`hold time ${h}: must be 0 or 3..65535 seconds (RFC 4271 §4.2)`);
     }
     this.bgpId = parseBgpIdentifier(config.routerId);
+    checkAsNumbers(config);
     // encodeOpen writes AS_TRANS in the 2-octet field when the AS needs 4 octets (RFC 6793 §4.1).
     this.sentOpen = {
       type: 'open',
@@ -162,6 +206,7 @@ class FsmRun {
       holdTime: h,
       bgpIdentifier: config.routerId,
       capabilities: config.capabilities,
+      ...(config.extendedOptionalParameters ? { extendedOptionalParameters: true } : {}),
     };
   }
 
@@ -227,8 +272,9 @@ class FsmRun {
         this.timerIds.delete(event.name);
         return yield* this.timerFired(event.name);
       case 'tcp-connected':
-        return yield* this.connectionUp();
+        return yield* this.connectionUp(event.endpoints);
       case 'tcp-failed':
+        if (event.reason !== undefined) yield { kind: 'connection-failed', reason: event.reason };
         return yield* this.connectionFailed();
       case 'message-error':
         this.assertConnected(event.kind);
@@ -245,12 +291,16 @@ class FsmRun {
         // RFC 4271 §10: each UPDATE or KEEPALIVE sent restarts the KeepaliveTimer.
         yield* this.restartKeepalive();
         return undefined;
-      case 'send-route-refresh':
-        if (this.state === 'Established') {
-          const { afi, safi, subtype = RouteRefreshSubtype.NORMAL } = event;
-          yield { kind: 'send', messages: [encodeRouteRefresh({ type: 'route-refresh', afi, safi, subtype })] };
+      case 'send-route-refresh': {
+        const { afi, safi, subtype = RouteRefreshSubtype.NORMAL, ack } = event;
+        if (this.state !== 'Established') {
+          if (ack !== undefined) yield { kind: 'reject', ack, reason: `session is ${this.state}, not Established` };
+          return undefined;
         }
+        const messages = [encodeRouteRefresh({ type: 'route-refresh', afi, safi, subtype })];
+        yield ack !== undefined ? { kind: 'send', messages, ack } : { kind: 'send', messages };
         return undefined;
+      }
     }
   }
 
@@ -308,12 +358,13 @@ class FsmRun {
     }
   }
 
-  private *connectionUp(): Generator<Effect, Outcome, FsmEvent | undefined> {
+  private *connectionUp(endpoints: Endpoints | undefined): Generator<Effect, Outcome, FsmEvent | undefined> {
     if (this.state !== 'Connect' && this.state !== 'Active') {
       // The coordinator gives a busy FSM no second connection; one that slips through is refused here.
       return undefined;
     }
     this.connected = true;
+    if (endpoints !== undefined) yield { kind: 'connection', endpoints };
     yield* this.stopTimer('connect-retry');
     yield { kind: 'send', messages: [encodeOpen(this.sentOpen)] };
     yield* this.startTimer('hold', this.config.openHoldTime ?? 240);

@@ -8,13 +8,22 @@
 import {
   type Capability,
   type CodecContext,
+  MessageType,
   type Negotiated,
   parseBgpIdentifier,
   type RouteRefreshMessage,
 } from 'bgp-codec';
 import type { Driver, DriverListener, DriverName, IncomingConnection, Runner, RunnerHooks } from './driver.js';
 import { createDriver } from './drivers/index.js';
-import { bgpFsm, type Effect, type FsmConfig, type FsmResult, type State } from './fsm.js';
+import {
+  bgpFsm,
+  checkAsNumbers,
+  type Effect,
+  type Endpoints,
+  type FsmConfig,
+  type FsmResult,
+  type State,
+} from './fsm.js';
 
 export interface SessionConfig {
   readonly localAs: number;
@@ -38,6 +47,13 @@ export interface SessionConfig {
   readonly routeRefresh?: boolean;
   /** Advertise Extended Message (RFC 8654); default false. */
   readonly extendedMessage?: boolean;
+  /**
+   * Advertise the 4-octet AS capability (RFC 6793); default true. Off, the session speaks 2-octet AS
+   * numbers (AS_PATH included): an AS above 65535 on either side is refused when the session is created.
+   */
+  readonly asn4?: boolean;
+  /** Send our OPEN's optional parameters in the RFC 9072 extended format even when they fit in 255 bytes. */
+  readonly extendedOptionalParameters?: boolean;
   /** More capabilities to advertise (bgp-codec's typed capabilities: add-path, graceful-restart...). */
   readonly capabilities?: readonly Capability[];
   /** Capability codes the peer must advertise (else 2/7). */
@@ -101,11 +117,13 @@ interface FsmRun {
   secondary: boolean;
   /** It reached OpenSent once: a second FSM that falls back from there is done. */
   opened: boolean;
+  /** Its latest connection's ends. */
+  endpoints?: Endpoints;
 }
 
 /**
  * What a session advertises (RFC 5492): Multiprotocol per family (RFC 4760), ROUTE-REFRESH (RFC 2918),
- * the 4-octet AS (RFC 6793), Extended Message when asked (RFC 8654), then any extra capabilities.
+ * the 4-octet AS (RFC 6793) unless turned off, Extended Message when asked (RFC 8654), then any extra capabilities.
  */
 export function sessionCapabilities(config: SessionConfig): Capability[] {
   const capabilities: Capability[] = (config.families ?? [[1, 1]]).map(([afi, safi]) => ({
@@ -114,7 +132,7 @@ export function sessionCapabilities(config: SessionConfig): Capability[] {
     safi,
   }));
   if (config.routeRefresh ?? true) capabilities.push({ type: 'route-refresh' });
-  capabilities.push({ type: 'asn4', asn: config.localAs });
+  if (config.asn4 ?? true) capabilities.push({ type: 'asn4', asn: config.localAs });
   if (config.extendedMessage ?? false) capabilities.push({ type: 'extended-message' });
   capabilities.push(...(config.capabilities ?? []));
   return capabilities;
@@ -151,6 +169,11 @@ export class Session {
   readonly states: State[] = ['Idle'];
   readonly counters = { updatesReceived: 0, updatesSent: 0, messagesReceived: 0 };
   negotiated: Negotiated | undefined;
+  /**
+   * Why the last connection attempt failed or the last connection was lost, as the transport said it
+   * (refused, timed out, reset, closed by the peer); NOTIFICATIONs are in {@link notifications}.
+   */
+  lastError: string | undefined;
   private readonly fsmConfig: FsmConfig;
   private readonly hooksTarget: RunnerHooks['target'];
   private readonly ownsDriver: boolean;
@@ -182,6 +205,7 @@ export class Session {
       routerId: config.routerId,
       holdTime: config.holdTime ?? 90,
       capabilities: sessionCapabilities(config),
+      ...(config.extendedOptionalParameters ? { extendedOptionalParameters: true } : {}),
       passive: config.passive ?? false,
       connectRetryTime: config.connectRetryTime ?? 120,
       idleHoldTime: config.idleHoldTime ?? 5,
@@ -189,6 +213,7 @@ export class Session {
       ...(config.requiredCapabilities ? { requiredCapabilities: config.requiredCapabilities } : {}),
       ...(options.decodeUpdate ? { decodeUpdate: options.decodeUpdate } : {}),
     };
+    checkAsNumbers(this.fsmConfig);
     this.hooksTarget = {
       host: config.peerAddress,
       port: config.peerPort ?? 179,
@@ -200,6 +225,21 @@ export class Session {
   /** The main FSM's state. */
   get state(): State {
     return this.main?.state ?? 'Idle';
+  }
+
+  /** The main FSM's connection: its local and remote address and port (undefined before the first one). */
+  get endpoints(): Endpoints | undefined {
+    return this.main?.endpoints;
+  }
+
+  /** The local address of the main FSM's connection (the address the peer sees), once connected. */
+  get localAddress(): string | undefined {
+    return this.endpoints?.localAddress;
+  }
+
+  /** The local port of the main FSM's connection, once connected. */
+  get localPort(): number | undefined {
+    return this.endpoints?.localPort;
   }
 
   /** The port the session listens on (0 when it does not listen). */
@@ -295,9 +335,26 @@ export class Session {
     return count;
   }
 
-  /** Ask the peer to send its routes of one family again (RFC 2918). */
-  sendRouteRefresh(afi: number, safi: number): void {
-    this.main?.runner.post({ kind: 'send-route-refresh', afi, safi });
+  /**
+   * Ask the peer to send its routes of one family again (RFC 2918), or with `subtype` send the BoRR (1) or
+   * EoRR (2) that frames our own re-advertisement (RFC 7313 §4): it leaves in order with the UPDATEs queued
+   * before and after it. Resolves once the transport took it; rejects outside Established (a caller that
+   * does not wait for it is not left with an unhandled rejection).
+   */
+  sendRouteRefresh(afi: number, safi: number, subtype?: number): Promise<void> {
+    const main = this.main;
+    let sent: Promise<void>;
+    if (main === undefined || this.stopping) sent = Promise.reject(new Error('the session is not running'));
+    else {
+      const ack = this.nextAck++;
+      sent = new Promise<void>((resolve, reject) => {
+        this.acks.set(ack, { resolve, reject });
+        const event = { kind: 'send-route-refresh', afi, safi, ack } as const;
+        main.runner.post(subtype !== undefined ? { ...event, subtype } : event);
+      });
+    }
+    sent.catch(() => undefined);
+    return sent;
   }
 
   /** Received UPDATEs, in order, until the session stops. */
@@ -459,6 +516,12 @@ export class Session {
       case 'route-refresh':
         this.options.onRouteRefresh?.(effect.request, this);
         return;
+      case 'connection':
+        run.endpoints = effect.endpoints;
+        return;
+      case 'connection-failed':
+        if (run === this.main) this.lastError = effect.reason;
+        return;
       case 'notification': {
         const record: NotificationRecord = {
           direction: effect.direction,
@@ -475,14 +538,15 @@ export class Session {
           for (const m of effect.messages) this.options.onMessage('sent', m[18] as number, m, this);
         }
         if (effect.ack !== undefined) {
-          this.counters.updatesSent += effect.messages.length;
+          // A ROUTE-REFRESH is acknowledged too; only UPDATEs count.
+          for (const m of effect.messages) if (m[18] === MessageType.UPDATE) this.counters.updatesSent++;
           this.acks.get(effect.ack)?.resolve();
           this.acks.delete(effect.ack);
         }
         return;
       case 'reject':
         if (effect.ack !== undefined) {
-          this.acks.get(effect.ack)?.reject(new Error(`UPDATEs not sent: ${effect.reason}`));
+          this.acks.get(effect.ack)?.reject(new Error(`not sent: ${effect.reason}`));
           this.acks.delete(effect.ack);
         }
         return;

@@ -9,10 +9,15 @@
  */
 import { type Connection, ConnectionClosed, connect, ProtocolError } from 'transport-async';
 import type { IncomingConnection, RunnerHooks } from '../driver.js';
-import type { Effect, FsmEvent, TimerName } from '../fsm.js';
+import type { Effect, Endpoints, FsmEvent, TimerName } from '../fsm.js';
 import { EventQueue } from './event-queue.js';
 
 const QUEUED: Promise<void> = Promise.resolve();
+
+function endpointsOf(connection: Connection): Endpoints {
+  const { localAddress, localPort, remoteAddress, remotePort } = connection;
+  return { localAddress, localPort, remoteAddress, remotePort };
+}
 
 export class AsyncIncoming implements IncomingConnection {
   constructor(readonly connection: Connection) {}
@@ -61,8 +66,9 @@ export class AsyncIo {
 
   adopt(incoming: IncomingConnection): void {
     this.drop(false);
-    this.setConnection((incoming as AsyncIncoming).connection);
-    this.post({ kind: 'tcp-connected', direction: 'incoming' });
+    const connection = (incoming as AsyncIncoming).connection;
+    this.setConnection(connection);
+    this.post({ kind: 'tcp-connected', direction: 'incoming', endpoints: endpointsOf(connection) });
   }
 
   /** A read already in flight completes; no new one starts until resumed. */
@@ -166,7 +172,7 @@ export class AsyncIo {
           return;
         }
         this.setConnection(connection);
-        this.post({ kind: 'tcp-connected', direction: 'outgoing' });
+        this.post({ kind: 'tcp-connected', direction: 'outgoing', endpoints: endpointsOf(connection) });
       },
       (error: unknown) => {
         if (generation !== this.generation || this.finished) return;

@@ -20,11 +20,16 @@ import {
   TransportError,
 } from 'transport-sync';
 import type { Driver, DriverListener, IncomingConnection, Runner, RunnerHooks } from '../driver.js';
-import type { Effect, Fsm, FsmEvent, FsmResult, TimerName } from '../fsm.js';
+import type { Effect, Endpoints, Fsm, FsmEvent, FsmResult, TimerName } from '../fsm.js';
 import { EventQueue } from './event-queue.js';
 
 /** What a task yields when it made progress (anything but NOT_YET means "run me again next pass"). */
 const PROGRESS = 'progress';
+
+function endpointsOf(connection: Connection): Endpoints {
+  const { localAddress, localPort, remoteAddress, remotePort } = connection;
+  return { localAddress, localPort, remoteAddress, remotePort };
+}
 
 class SyncIncoming implements IncomingConnection {
   constructor(readonly connection: Connection) {}
@@ -117,8 +122,9 @@ class SyncRunner implements Runner {
 
   adopt(incoming: IncomingConnection): void {
     this.dropConnection(false);
-    this.setConnection((incoming as SyncIncoming).connection);
-    this.post({ kind: 'tcp-connected', direction: 'incoming' });
+    const connection = (incoming as SyncIncoming).connection;
+    this.setConnection(connection);
+    this.post({ kind: 'tcp-connected', direction: 'incoming', endpoints: endpointsOf(connection) });
   }
 
   pauseReading(paused: boolean): void {
@@ -290,7 +296,7 @@ class SyncRunner implements Runner {
         }
         self.connecting = undefined;
         self.setConnection(connection);
-        self.post({ kind: 'tcp-connected', direction: 'outgoing' });
+        self.post({ kind: 'tcp-connected', direction: 'outgoing', endpoints: endpointsOf(connection) });
       })(),
       'connect',
     );
