@@ -8,7 +8,6 @@ import { routeSourceAddress } from './local-address.js';
 import { DEFAULT_RETRY, NeighborSpeaker, type RetrySettings } from './neighbor.js';
 import { SharedListeners } from './peer-driver.js';
 import { planNeighbors, speakerEnvironment } from './plan.js';
-import { guardSocketReset } from './socket-reset.js';
 
 export type SpeakTransport = 'sync' | 'async' | 'bridge';
 
@@ -74,8 +73,6 @@ export class Speaker {
   /** Plan every neighbor (refusing what cannot be honoured), then start them all. */
   static async start(options: SpeakerOptions): Promise<Speaker> {
     const log = options.log ?? stderrLog;
-    // Without it a connection the peer closed first leaks its TCP handle and the process never exits.
-    guardSocketReset();
     const environment = speakerEnvironment(options.env ?? process.env);
     const plan = await planNeighbors(options.configuration, environment, routeSourceAddress);
     if (plan.refused.length > 0) throw new SpeakerRefused(plan.refused);

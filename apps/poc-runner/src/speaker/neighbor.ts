@@ -72,8 +72,6 @@ export class NeighborSpeaker {
   private delaySeconds: number;
   private cancelSleep: (() => void) | undefined;
   private attemptOver: ((reason: string) => void) | undefined;
-  /** Why the last connection attempt failed, as the transport said it. */
-  private lastFailure: string | undefined;
   /** Sends to one session happen in order: the first announcement, then each refresh answer. */
   private work: Promise<void> = Promise.resolve();
 
@@ -96,9 +94,6 @@ export class NeighborSpeaker {
         const rendered = receivedJson(message, context, this.jsonNeighbor(), this.messagesReceived);
         if ('line' in rendered) output(rendered.line);
         else this.log(`received message not printed: ${rendered.error}`);
-      },
-      failed: (reason) => {
-        this.lastFailure = reason;
       },
     });
     this.finished = this.run();
@@ -161,7 +156,6 @@ export class NeighborSpeaker {
       });
       this.session = session;
       this.work = Promise.resolve();
-      this.lastFailure = undefined;
       try {
         await session.start();
       } catch (error) {
@@ -213,7 +207,7 @@ export class NeighborSpeaker {
     }
     // An active neighbor's attempt failed: the connection was refused or lost, or the session fell to Idle.
     if (!(this.plan.session.passive ?? false) && (to === 'Active' || to === 'Idle')) {
-      const why = this.lastFailure ? `: ${this.lastFailure}` : '';
+      const why = session.lastError ? `: ${session.lastError}` : '';
       this.attemptOver?.(from === 'Connect' ? `connection failed${why}` : `session down (${from} -> ${to})${why}`);
     }
   }

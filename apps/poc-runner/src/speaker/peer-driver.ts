@@ -9,24 +9,13 @@
  *   session API would open one socket per session and the second would fail with EADDRINUSE.
  */
 import type { CodecContext } from 'bgp-codec';
-import type {
-  Driver,
-  DriverListener,
-  DriverName,
-  Fsm,
-  FsmEvent,
-  IncomingConnection,
-  Runner,
-  RunnerHooks,
-} from 'fsm-bridge';
+import type { Driver, DriverListener, DriverName, Fsm, IncomingConnection, Runner, RunnerHooks } from 'fsm-bridge';
 
 export interface MessageTap {
   /** A whole message as it arrived (a view: use it before returning); `context` once OPENs were exchanged. */
   received?(type: number, message: Uint8Array, context: CodecContext | undefined): void;
   /** Messages handed to the transport. */
   sent?(messages: readonly Uint8Array[]): void;
-  /** A connection attempt failed or the connection closed (the transport's reason, which the FSM does not report). */
-  failed?(reason: string): void;
 }
 
 function normalize(address: string): string {
@@ -90,57 +79,6 @@ export class SharedListeners {
   }
 }
 
-/**
- * Workaround for the sync driver (fsm-bridge drivers/sync.ts): when a connection is adopted or connected it
- * makes the socket readable and queues `tcp-connected`, and its next event is read from the socket before
- * the queue. A peer that already sent its OPEN (the side that connects always has; BIRD sends it as soon as
- * it accepts) gets it delivered while the FSM is still in Active/Connect, where a message without a
- * connection is dropped (fsm.ts `handle`): the FSM then answers the peer's KEEPALIVE with 5/1, or waits for
- * an OPEN that never comes. This wrapper of the FSM generator keeps such messages (copies) and hands them
- * to the FSM right after the state change `tcp-connected` causes (-> OpenSent), in their order.
- */
-export function* connectedFirst(fsm: Fsm, observe?: (event: FsmEvent) => void): Fsm {
-  let connected = false;
-  const early: FsmEvent[] = [];
-  let input: FsmEvent | undefined;
-  try {
-    for (;;) {
-      const step = fsm.next(input);
-      input = undefined;
-      if (step.done) return step.value;
-      const effect = step.value;
-      if (effect.kind === 'state') {
-        connected = effect.to === 'OpenSent' || effect.to === 'OpenConfirm' || effect.to === 'Established';
-        if (!connected) early.length = 0;
-      }
-      if (effect.kind !== 'receive') {
-        input = yield effect;
-        continue;
-      }
-      if (connected && early.length > 0) {
-        input = early.shift();
-        continue;
-      }
-      for (;;) {
-        const event = yield effect;
-        if (event !== undefined) observe?.(event);
-        if (!connected && event !== undefined && (event.kind === 'message' || event.kind === 'message-error')) {
-          // a frame is a view valid until the next receive: keep a copy
-          if (event.kind === 'message') {
-            const message = event.message.slice();
-            early.push({ kind: 'message', type: event.type, message, body: message.subarray(19) });
-          } else early.push(event);
-          continue;
-        }
-        input = event;
-        break;
-      }
-    }
-  } finally {
-    fsm.return({ reason: 'stopped' });
-  }
-}
-
 /** The driver of one neighbor's sessions. Its `close` releases nothing: the speaker owns the shared driver. */
 export class PeerDriver implements Driver {
   constructor(
@@ -157,10 +95,7 @@ export class PeerDriver implements Driver {
   run(fsm: Fsm, hooks: RunnerHooks): Runner {
     let context: CodecContext | undefined;
     const tap = this.tap;
-    const events = (event: FsmEvent) => {
-      if (event.kind === 'tcp-failed') tap.failed?.(event.reason ?? 'connection lost');
-    };
-    return this.shared.run(connectedFirst(fsm, events), {
+    return this.shared.run(fsm, {
       target: hooks.target,
       observe(effect) {
         if (effect.kind === 'open-received') context = effect.negotiated.context;
