@@ -28,7 +28,7 @@ export function benchmarkCharts(result: BenchmarkResult): Series[] {
         .filter((m) => m.latency.receive)
         .map((m) => ({
           name: m.mode,
-          points: (m.latency.receive?.histogram ?? []).map((b) => [b.highUs, b.count] as [number, number]),
+          points: (m.latency.receive?.histogram ?? []).map((b) => [Math.log2(b.highUs), b.count] as [number, number]),
         }));
       if (lines.length) {
         out.push({
@@ -36,7 +36,7 @@ export function benchmarkCharts(result: BenchmarkResult): Series[] {
           unit: 'messages per bucket',
           kind: 'lines',
           lines,
-          xUnit: 'µs (log2 bucket upper bound)',
+          xUnit: 'log2 µs (bucket upper bound)',
         });
       }
     }
