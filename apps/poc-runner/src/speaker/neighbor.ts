@@ -4,7 +4,6 @@
  * after a failure start again after a delay that doubles up to a ceiling (reset once Established).
  */
 import {
-  encodeRouteRefresh,
   familyName,
   type Negotiated,
   notificationName,
@@ -125,7 +124,8 @@ export class NeighborSpeaker {
   private jsonNeighbor() {
     const { facts } = this.plan;
     return {
-      localAddress: facts.localAddress,
+      // the address the connection really left from, once there is one (local-address auto)
+      localAddress: this.session?.localAddress ?? facts.localAddress,
       peerAddress: this.plan.neighbor.peerAddress,
       localAs: this.session?.negotiated?.localAs ?? facts.localAs,
       peerAs: this.session?.negotiated?.peerAs ?? facts.peerAs,
@@ -250,15 +250,11 @@ export class NeighborSpeaker {
     this.enqueue(session, 'route refresh answer', async () => {
       let sent: number;
       if (negotiated.enhancedRouteRefresh) {
-        const marker = (subtype: number) =>
-          encodeRouteRefresh({ type: 'route-refresh', afi: request.afi, safi: request.safi, subtype });
-        // The session API sends any whole message queued as UPDATEs: the markers travel in order with them.
-        const messages = function* () {
-          yield marker(RouteRefreshSubtype.BEGIN);
-          yield* initialMessagesFor({ ...neighbor, manualEor: true }, scoped, facts);
-          yield marker(RouteRefreshSubtype.END);
-        };
-        sent = (await session.sendUpdates(messages())) - 2;
+        // The session sends the markers in order with the UPDATEs queued between them.
+        const begin = session.sendRouteRefresh(request.afi, request.safi, RouteRefreshSubtype.BEGIN);
+        sent = await session.sendUpdates(initialMessagesFor({ ...neighbor, manualEor: true }, scoped, facts));
+        await begin;
+        await session.sendRouteRefresh(request.afi, request.safi, RouteRefreshSubtype.END);
         this.log(`re-sent ${sent} UPDATE(s) for ${family} between BoRR and EoRR`);
       } else {
         sent = await session.sendUpdates(initialMessagesFor(neighbor, scoped, facts));

@@ -10,6 +10,7 @@ import {
   familyText,
   type Neighbor,
   neighborFamilies,
+  openFor,
   outgoingRoutes,
   routerIdOf,
   type SessionFacts,
@@ -67,8 +68,8 @@ export interface Plan {
 }
 
 /**
- * The capabilities the session API sends for `config` are its Multiprotocol list, then the 4-octet AS, then
- * `config.capabilities`; ExaBGP's order (Capabilities.new) is the same when 4-octet AS is on, so passing
+ * The capabilities the session API sends for `config` are its Multiprotocol list, then the 4-octet AS (unless
+ * `asn4 disable`), then `config.capabilities`; ExaBGP's order (Capabilities.new) is the same, so passing
  * ExaBGP's list minus those two reproduces its OPEN capability for capability.
  */
 function sessionExtras(capabilities: readonly Capability[]): Capability[] {
@@ -123,12 +124,19 @@ export async function planNeighbors(
         `${at}: routes of ${families.join(', ')} cannot be encoded by speak (IPv4/IPv6 unicast and multicast only)`,
       );
     }
+    if (!neighbor.capabilities.asn4) {
+      for (const [what, asn] of [
+        ['local-as', neighbor.localAs],
+        ['peer-as', neighbor.peerAs],
+      ] as const) {
+        if (typeof asn === 'number' && asn > 0xffff) {
+          problems.push(`${at}: ${what} ${asn} needs 4 octets, but asn4 is disabled (RFC 6793: 2-octet AS numbers)`);
+        }
+      }
+    }
     if (neighbor.api.length > 0) notes.push(`${at}: api blocks are not run`);
     if (neighbor.rateLimit !== undefined) notes.push(`${at}: rate-limit ${neighbor.rateLimit} is not applied`);
     if (neighbor.operational.length > 0) notes.push(`${at}: operational messages are not sent`);
-    if (!neighbor.capabilities.asn4) {
-      notes.push(`${at}: asn4 disable is not honoured: the session always advertises the 4-octet AS (RFC 6793)`);
-    }
     if (problems.length > 0 || typeof neighbor.localAs !== 'number' || typeof neighbor.peerAs !== 'number') {
       refused.push(...problems);
       continue;
@@ -145,9 +153,12 @@ export async function planNeighbors(
     const facts = { localAddress, localAs: neighbor.localAs, peerAs: neighbor.peerAs, routerId: '' };
     let routes: number;
     let capabilities: Capability[];
+    let extendedOptionalParameters: boolean;
     try {
       facts.routerId = routerIdOf(neighbor, facts);
       capabilities = capabilitiesFor(neighbor, facts);
+      // ExaBGP moves to the RFC 9072 format when the parameters reach 255 bytes; the codec only past 255
+      extendedOptionalParameters = openFor(neighbor, facts).extendedOptionalParameters === true;
       routes = outgoingRoutes(neighbor, facts).length;
     } catch (error) {
       refused.push(`${at}: ${(error as Error).message}`);
@@ -170,12 +181,14 @@ export async function planNeighbors(
       routeRefresh: false,
       extendedMessage: false,
       capabilities: sessionExtras(capabilities),
+      asn4: neighbor.capabilities.asn4,
+      ...(extendedOptionalParameters ? { extendedOptionalParameters } : {}),
       passive: neighbor.passive,
       listen: neighbor.passive || neighbor.listen !== undefined,
       localPort: listenPort,
     };
     const sent = sessionCapabilities(session);
-    if (neighbor.capabilities.asn4 && JSON.stringify(sent) !== JSON.stringify(capabilities)) {
+    if (JSON.stringify(sent) !== JSON.stringify(capabilities)) {
       notes.push(`${at}: the OPEN's capabilities differ from ExaBGP's for this neighbor`);
     }
     const familyNames = neighborFamilies(neighbor).map((f) => familyText(f.afi, f.safi));

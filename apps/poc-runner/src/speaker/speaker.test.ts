@@ -147,6 +147,57 @@ describe.each(TRANSPORTS)(
       await connection.waitClosed();
     });
 
+    it("with asn4 disable sends ExaBGP's OPEN without the 4-octet AS capability and 2-octet AS_PATHs (RFC 6793)", async () => {
+      const { peer, config, logs } = await start(transport, host, local, 'capability { asn4 disable; }');
+      const connection = await peer.nextConnection();
+      const neighbor = config.neighbors[0]!;
+      expect(neighbor.capabilities.asn4).toBe(false);
+      const facts = { ...FACTS, localAddress: local };
+      const { sent, negotiated } = await establish(connection);
+      expect(decodeOpen(sent.subarray(19)).capabilities.map((c) => c.type)).not.toContain('asn4');
+      expect(hex(sent)).toBe(hex(encodeOpenFor(neighbor, facts)));
+      expect(negotiated.context.asn4).toBe(false);
+      const expected = [...initialMessagesFor(neighbor, negotiated, facts)].map(hex);
+      const got: string[] = [];
+      for (const _ of expected) got.push(hex(await connection.nextNotKeepalive()));
+      expect(got).toEqual(expected);
+      expect(logs.some((l) => l.includes('asn4'))).toBe(false);
+    });
+
+    it("sends ExaBGP's OPEN in the RFC 9072 format when its optional parameters are exactly 255 bytes long", async () => {
+      // 15 families, a 64-character host name and a 53-character domain name: 255 bytes of parameters,
+      // where ExaBGP already switches to the extended format (the codec alone would only past 255)
+      const families =
+        'ipv4 unicast; ipv4 multicast; ipv4 nlri-mpls; ipv4 mpls-vpn; ipv4 flow; ipv4 flow-vpn; ipv4 mcast-vpn; ' +
+        'ipv6 unicast; ipv6 nlri-mpls; ipv6 mpls-vpn; ipv6 flow; ipv6 flow-vpn; ipv6 mcast-vpn; l2vpn vpls; l2vpn evpn;';
+      const peer = await CheckingPeer.listen(host);
+      cleanups.push(() => peer.close());
+      const text = configText(
+        host,
+        peer.port,
+        local,
+        `host-name ${'h'.repeat(64)}; domain-name ${'d'.repeat(53)};`,
+      ).replace('family { ipv4 unicast; ipv6 unicast; }', `family { ${families} }`);
+      const config = parseConfiguration(text, 'rfc9072.conf');
+      const speaker = await Speaker.start({
+        configuration: config,
+        transport,
+        env: {},
+        log: () => {},
+        retry: FAST_RETRY,
+      });
+      cleanups.push(() => {
+        speaker.destroy();
+        return speaker.done;
+      });
+      const connection = await peer.nextConnection();
+      const { sent } = await establish(connection);
+      const plain = encodeOpen({ ...decodeOpen(sent.subarray(19)), extendedOptionalParameters: false });
+      expect(plain[19 + 9]).toBe(255); // the RFC 4271 length would be 255
+      expect([sent[19 + 9], sent[19 + 10]]).toEqual([255, 255]); // RFC 9072 §2: Non-Ext OP Len and Type
+      expect(hex(sent)).toBe(hex(encodeOpenFor(config.neighbors[0]!, { ...FACTS, localAddress: local })));
+    });
+
     it('answers a ROUTE-REFRESH with the family routes and its End-of-RIB (RFC 2918 §4)', async () => {
       const { peer, config, logs } = await start(transport, host, local, 'capability { route-refresh; }');
       const connection = await peer.nextConnection();
@@ -318,6 +369,14 @@ describe('speaker', () => {
     const started = Speaker.start({ configuration: parseConfiguration(text, 'x.conf'), transport: 'sync', env: {} });
     await expect(started).rejects.toBeInstanceOf(SpeakerRefused);
     await expect(started).rejects.toThrow(reason);
+  });
+
+  it('refuses a 4-octet local AS with asn4 disable (it cannot be sent in a 2-octet session)', async () => {
+    const text = `neighbor 127.0.3.40 { router-id 10.0.0.1; local-as 4200000000; peer-as 65002;
+      capability { asn4 disable; } }`;
+    await expect(
+      Speaker.start({ configuration: parseConfiguration(text, 'x.conf'), transport: 'sync', env: {} }),
+    ).rejects.toThrow(/local-as 4200000000 needs 4 octets, but asn4 is disabled/);
   });
 
   it('refuses routes of a family it cannot encode', async () => {
