@@ -181,9 +181,14 @@ export class AsyncIo {
     );
   }
 
-  /** Drop the connection (flushing what was written when `graceful`) and forget any attempt in progress. */
+  /**
+   * Drop the connection (flushing what was written when `graceful`) and forget any attempt in progress. The
+   * `tcp-connected` or `tcp-failed` still queued for them go too: taken later they would describe the
+   * connection the FSM is given next (an OPEN sent to no socket, or that connection closed at once).
+   */
   drop(graceful: boolean): void {
     this.generation++;
+    this.queue.discard((event) => event.kind === 'tcp-connected' || event.kind === 'tcp-failed');
     const connection = this.connection;
     this.connection = undefined;
     this.canRead = false;

@@ -13,6 +13,13 @@ export class EventQueue {
     this.items.push(event);
   }
 
+  /** Remove the events `stale` picks, keeping the others in order. */
+  discard(stale: (event: FsmEvent) => boolean): void {
+    const kept = this.items.slice(this.head).filter((event) => event !== undefined && !stale(event));
+    this.items = kept;
+    this.head = 0;
+  }
+
   shift(): FsmEvent | undefined {
     if (this.head >= this.items.length) return undefined;
     const event = this.items[this.head];

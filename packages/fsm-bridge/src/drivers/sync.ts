@@ -26,6 +26,10 @@ import { EventQueue } from './event-queue.js';
 /** What a task yields when it made progress (anything but NOT_YET means "run me again next pass"). */
 const PROGRESS = 'progress';
 
+function isConnectionEvent(event: FsmEvent): boolean {
+  return event.kind === 'tcp-connected' || event.kind === 'tcp-failed';
+}
+
 function endpointsOf(connection: Connection): Endpoints {
   const { localAddress, localPort, remoteAddress, remotePort } = connection;
   return { localAddress, localPort, remoteAddress, remotePort };
@@ -319,9 +323,14 @@ class SyncRunner implements Runner {
     this.task.wake();
   }
 
-  /** Drop the connection (flushing what was written when `graceful`) and any attempt in progress. */
+  /**
+   * Drop the connection (flushing what was written when `graceful`) and any attempt in progress. The
+   * `tcp-connected` or `tcp-failed` still queued for them go too: taken later they would describe the
+   * connection the FSM is given next (an OPEN sent to no socket, or that connection closed at once).
+   */
   private dropConnection(graceful: boolean): void {
     this.generation++;
+    this.queue.discard(isConnectionEvent);
     this.connecting?.cancel();
     this.connecting = undefined;
     const connection = this.connection;

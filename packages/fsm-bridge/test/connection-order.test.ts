@@ -1,4 +1,6 @@
 /**
+ * The order in which a driver hands a connection's events to the FSM.
+ *
  * A peer's OPEN that is already waiting on the socket when the connection is handed to the FSM (a peer that
  * writes OPEN and KEEPALIVE the moment TCP is up, as BIRD does on accept) must reach the FSM after its
  * `tcp-connected` (RFC 4271 §8.2.2 Connect/Active -> OpenSent), never before: read in Active or Connect it
@@ -10,6 +12,7 @@ import { encodeKeepalive } from 'bgp-codec';
 import { describe, expect, it } from 'vitest';
 import type { Driver, DriverName, IncomingConnection } from '../src/driver.js';
 import { createDriver } from '../src/drivers/index.js';
+import { bgpFsm, type State } from '../src/fsm.js';
 import { startSession } from '../src/session.js';
 import { Cleanup, DRIVERS, localConfig } from './helpers.js';
 import { connectPeer, peerOpen } from './peer.js';
@@ -85,4 +88,46 @@ describe.each(DRIVERS)('driver %s with a peer whose OPEN is there before the con
       session.destroy();
     }
   }, 120_000);
+});
+
+describe.each(DRIVERS)('driver %s with a stale connection event queued when a connection is adopted', (driver) => {
+  // An attempt of our own failed (its tcp-failed is queued) just as the peer's connection is accepted: the
+  // accepted connection replaces the attempt, so that tcp-failed no longer describes anything. Taken after
+  // the adoption it would close the new connection at once.
+  it('establishes on the adopted connection', async ({ onTestFinished }) => {
+    const cleanup = new Cleanup(onTestFinished);
+    const shared = createDriver(driver);
+    cleanup.add(() => shared.close());
+    const states: State[] = [];
+    const config = localConfig({ passive: true });
+    const runner = shared.run(
+      bgpFsm({
+        localAs: config.localAs,
+        peerAs: config.peerAs,
+        routerId: config.routerId,
+        holdTime: 90,
+        capabilities: [{ type: 'asn4', asn: config.localAs }],
+        passive: true,
+        idleHoldTime: 0,
+      }),
+      {
+        target: { host: '127.0.0.1', port: 1, timeoutMs: 1000 },
+        observe: (effect) => {
+          if (effect.kind === 'state') states.push(effect.to);
+        },
+      },
+    );
+    cleanup.add(() => runner.destroy());
+    const listener = await shared.listen({ host: '127.0.0.1', port: 0 }, (incoming) => {
+      runner.post({ kind: 'tcp-failed', reason: 'connect ECONNREFUSED (an attempt replaced by this connection)' });
+      runner.adopt(incoming);
+    });
+    cleanup.add(() => listener.close());
+    const peer = await connectPeer(listener.port, '127.0.0.1', peerOpen(), encodeKeepalive());
+    cleanup.add(() => peer.close());
+    for (let waited = 0; !states.includes('Established') && !peer.ended && waited < 10_000; waited += 20) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(states).toEqual(['Active', 'OpenSent', 'OpenConfirm', 'Established']);
+  });
 });
