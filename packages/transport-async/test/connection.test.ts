@@ -279,6 +279,18 @@ describe('transport-async contract', () => {
     expect(client.closed).toBe(true);
   });
 
+  // Nobody reads a connection once it is closed; without taking the peer's FIN off the paused socket, the
+  // socket (and its descriptor) stayed open for the whole close timeout after both sides had closed.
+  it("releases a closed connection as soon as the peer's FIN arrives, unread bytes discarded", async () => {
+    const { client, server } = await establish('127.0.0.1');
+    const closing = client.close(60_000);
+    // The peer still sends after our FIN, then closes too; nobody reads either side any more.
+    void server.writeMessages(Array.from({ length: 1000 }, (_, i) => sequencedUpdate(i))).catch(() => undefined);
+    const peerClosing = server.close(60_000);
+    const closed = await Promise.race([Promise.all([closing, peerClosing]).then(() => true), delay(10_000)]);
+    expect([closed === true, client.closed, server.closed]).toEqual([true, true, true]);
+  });
+
   it('aborts with a reset: the peer sees the connection lost', async () => {
     const { client, server } = await establish('127.0.0.1');
     const reading = server.readMessage();

@@ -183,14 +183,19 @@ export class Connection implements ConnectionAddresses {
   }
 
   /**
-   * Clean close: queued bytes are sent, then FIN; the socket is destroyed if the peer has not closed its
-   * side within `timeoutMs`. Reading may go on until the peer's FIN (it ends with ConnectionLost).
+   * Clean close: queued bytes are sent, then FIN; the socket is released as soon as the peer's FIN arrives,
+   * or destroyed if the peer has not closed its side within `timeoutMs`. What the peer sends after our close
+   * is discarded (RFC 4271 §8.2.2: a closed connection is done; messages already framed can still be read):
+   * the paused socket would otherwise never take the peer's FIN, and every closed connection would hold its
+   * socket and descriptor for the whole timeout.
    */
   close(timeoutMs: number = DEFAULT_CLOSE_TIMEOUT_MS): void {
     if (this.closing) return;
     this.closing = true;
     if (this.socketClosed) return;
     this.socket.end();
+    this.socket.on('readable', this.discardInput);
+    this.discardInput();
     const timer = setTimeout(() => this.socket.destroy(), timeoutMs);
     timer.unref();
     this.socket.once('close', () => clearTimeout(timer));
@@ -209,6 +214,11 @@ export class Connection implements ConnectionAddresses {
     if (this.socket.writableEnded && !this.socket.writableFinished) this.socket.destroy();
     else this.socket.resetAndDestroy();
   }
+
+  /** After close(): take whatever arrives off the socket, so that its end (the peer's FIN) is seen. */
+  private readonly discardInput = (): void => {
+    while (this.socket.read() !== null) {}
+  };
 
   private readonly onEnd = (): void => {
     this.peerEnded = true;

@@ -330,6 +330,18 @@ describe('transport-sync contract', () => {
     expect(client.closed).toBe(true);
   });
 
+  // Nobody reads a connection once it is closed; without taking the peer's FIN off the paused socket, the
+  // socket (and its descriptor) stayed open for the whole close timeout after both sides had closed.
+  it("releases a closed connection as soon as the peer's FIN arrives, unread bytes discarded", async () => {
+    const { client, server } = await establish('127.0.0.1');
+    client.close(60_000);
+    // The peer still sends after our FIN, then closes too; nobody reads either side any more.
+    server.write(Array.from({ length: 1000 }, (_, i) => sequencedUpdate(i)));
+    server.close(60_000);
+    for (let waited = 0; !(client.closed && server.closed) && waited < 10_000; waited += 20) await delay(20);
+    expect([client.closed, server.closed]).toEqual([true, true]);
+  });
+
   it('aborts with a reset: the peer sees the connection lost', async () => {
     const { reactor, client, server } = await establish('127.0.0.1');
     const reading = reactor.run(readMessages(server, 1));
