@@ -2,8 +2,6 @@ import {
   createDriver,
   type Driver as FsmDriver,
   type DriverName as FsmDriverName,
-  type Runner,
-  type RunnerHooks,
   type Session,
   startSession,
 } from 'fsm-bridge';
@@ -14,8 +12,8 @@ import type { Driver, Link, Listener, SessionOptions } from './driver.js';
  * FSM, hold and keepalive timers), run by one of the FSM's drivers shared by every session of the process:
  * `fsm-sync` (the FSM on transport-sync's reactor), `bridge-polling` and `bridge-effect` (the FSM over
  * transport-async through each bridge). UPDATEs go out with `sendUpdates`, ROUTE-REFRESH with
- * `sendRouteRefresh`; KEEPALIVEs are the FSM's own. Every received message is seen through the driver's
- * `received` hook, so the harness stamps KEEPALIVEs too.
+ * `sendRouteRefresh`; KEEPALIVEs are the FSM's own. Every received message reaches the link through the
+ * driver's `received` hook, so the harness stamps KEEPALIVEs too. Sessions start and establish concurrently.
  */
 type SessionMode = 'fsm-sync' | 'bridge-polling' | 'bridge-effect';
 const FSM_DRIVER: Record<SessionMode, FsmDriverName> = {
@@ -27,55 +25,27 @@ const LOCAL_AS = 65001;
 const PEER_AS = 65002;
 const CHUNK = 25;
 
-/** A driver that hands every received message to the link of its session as well. */
-class TappedDriver {
-  readonly inner: FsmDriver;
-  /** The tap of the session being started (set just before its runner is created). */
-  nextTap: ((type: number, message: Uint8Array) => void) | undefined;
-  private lock: Promise<unknown> = Promise.resolve();
-
-  /**
-   * Start one session at a time, so the runner its start creates takes that session's tap (the driver
-   * interface has no per-session hook of its own).
-   */
-  startWith<T>(tap: (type: number, message: Uint8Array) => void, start: () => Promise<T>): Promise<T> {
-    const run = this.lock.then(async () => {
-      this.nextTap = tap;
-      try {
-        return await start();
-      } finally {
-        this.nextTap = undefined;
-      }
-    });
-    this.lock = run.catch(() => undefined);
-    return run;
-  }
-
-  constructor(name: FsmDriverName) {
-    this.inner = createDriver(name);
-  }
-
-  wrap(): FsmDriver {
-    const inner = this.inner;
-    const self = this;
-    return {
-      name: inner.name,
-      run(fsm, hooks: RunnerHooks): Runner {
-        const tap = self.nextTap;
-        const tapped: RunnerHooks = {
-          observe: (effect) => hooks.observe(effect),
-          target: hooks.target,
-          received: (type, message) => {
-            tap?.(type, message);
-            hooks.received?.(type, message);
-          },
-        };
-        return inner.run(fsm, tapped);
-      },
-      listen: (options, onConnection) => inner.listen(options, onConnection),
-      close: () => undefined,
-    };
-  }
+/**
+ * The shared driver, seen by one session: its runners also hand each received message to that session's
+ * link. The `received` hook rather than the session's onMessage, which is called for every message sent as
+ * well: the tap adds nothing to the sending path being measured.
+ */
+function tappedDriver(inner: FsmDriver, tap: (type: number, message: Uint8Array) => void): FsmDriver {
+  return {
+    name: inner.name,
+    run: (fsm, hooks) =>
+      inner.run(fsm, {
+        observe: hooks.observe,
+        target: hooks.target,
+        received: (type, message) => {
+          tap(type, message);
+          hooks.received?.(type, message);
+        },
+      }),
+    listen: (options, onConnection) => inner.listen(options, onConnection),
+    // Shared by every session of the process: released once, by shutdown().
+    close: () => undefined,
+  };
 }
 
 class SessionLink implements Link {
@@ -126,8 +96,7 @@ function timers(options: SessionOptions): { holdTime: number; keepaliveTime?: nu
 }
 
 export async function createBridgeDriver(name: SessionMode): Promise<Driver> {
-  const tapped = new TappedDriver(FSM_DRIVER[name]);
-  const shared = tapped.wrap();
+  const shared = createDriver(FSM_DRIVER[name]);
   let peerNumber = 0;
   const describe: Record<SessionMode, string> = {
     'fsm-sync': "fsm-bridge Session, FSM driven by transport-sync's reactor (the sync path of the bridges)",
@@ -139,11 +108,10 @@ export async function createBridgeDriver(name: SessionMode): Promise<Driver> {
     measures: describe[name],
     ownKeepalives: true,
     async listen(host, accept, options): Promise<Listener> {
-      const sessions: Session[] = [];
-      for (let i = 0; i < options.peers; i++) {
-        const link = new SessionLink();
-        const session = await tapped.startWith(link.tap, () =>
-          startSession(
+      const sessions = await Promise.all(
+        Array.from({ length: options.peers }, async (_, i) => {
+          const link = new SessionLink();
+          link.session = await startSession(
             {
               localAs: PEER_AS,
               peerAs: LOCAL_AS,
@@ -157,7 +125,7 @@ export async function createBridgeDriver(name: SessionMode): Promise<Driver> {
               ...timers(options),
             },
             {
-              driver: shared,
+              driver: tappedDriver(shared, link.tap),
               iterateUpdates: false,
               onStateChange: (_from, to) => {
                 if (to === 'Established') accept(link);
@@ -165,11 +133,10 @@ export async function createBridgeDriver(name: SessionMode): Promise<Driver> {
               },
               onRouteRefresh: (request, s) => s.sendRouteRefresh(request.afi, request.safi),
             },
-          ),
-        );
-        link.session = session;
-        sessions.push(session);
-      }
+          );
+          return link.session;
+        }),
+      );
       return {
         ports: sessions.map((s) => s.listenPort),
         close: async () => {
@@ -180,35 +147,29 @@ export async function createBridgeDriver(name: SessionMode): Promise<Driver> {
     async connect(host, port, options): Promise<Link> {
       const link = new SessionLink();
       const n = peerNumber++;
-      // One session is established at a time: fsm-bridge's sync driver leaves some sessions Idle when
-      // several establish at once on one reactor (seen with 3 sessions); the harness measures sessions
-      // once up, so it does the same for every session mode.
-      const session = await tapped.startWith(link.tap, async () => {
-        const started = await startSession(
-          {
-            localAs: LOCAL_AS,
-            peerAs: PEER_AS,
-            routerId: `198.51.100.${1 + (n % 250)}`,
-            peerAddress: host,
-            peerPort: port,
-            localAddress: host,
-            idleHoldTime: 0,
-            connectTimeoutMs: 30_000,
-            ...timers(options),
+      const session = await startSession(
+        {
+          localAs: LOCAL_AS,
+          peerAs: PEER_AS,
+          routerId: `198.51.100.${1 + (n % 250)}`,
+          peerAddress: host,
+          peerPort: port,
+          localAddress: host,
+          idleHoldTime: 0,
+          connectTimeoutMs: 30_000,
+          ...timers(options),
+        },
+        {
+          driver: tappedDriver(shared, link.tap),
+          iterateUpdates: false,
+          onStateChange: (_from, to) => {
+            if (to === 'Idle') link.onClose?.();
           },
-          {
-            driver: shared,
-            iterateUpdates: false,
-            onStateChange: (_from, to) => {
-              if (to === 'Idle') link.onClose?.();
-            },
-          },
-        );
-        await started.established(8_000).catch((error: Error) => {
-          started.destroy();
-          throw error;
-        });
-        return started;
+        },
+      );
+      await session.established(8_000).catch((error: Error) => {
+        session.destroy();
+        throw error;
       });
       link.session = session;
       return link;
@@ -217,7 +178,7 @@ export async function createBridgeDriver(name: SessionMode): Promise<Driver> {
       return () => undefined;
     },
     async shutdown() {
-      tapped.inner.close();
+      shared.close();
     },
   };
 }
