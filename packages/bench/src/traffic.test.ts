@@ -1,4 +1,4 @@
-import { MessageType } from 'bgp-codec';
+import { ASN4_CONTEXT, decodeUpdate, MessageType, prefixToString } from 'bgp-codec';
 import { describe, expect, it } from 'vitest';
 import { parseStraceSummary } from './strace.js';
 import {
@@ -42,6 +42,26 @@ describe('scenario traffic (RFC 4271 §4.3 UPDATE layout)', () => {
     const m = updateMessage(0);
     const cut = m.slice(0, m.length - 1);
     expect(() => countRoutes(cut)).toThrow(RangeError);
+  });
+
+  it("counts what the codec decodes, on the scenarios' UPDATEs (one-route, packed, exact lengths)", () => {
+    const messages = [updateMessage(3), updateMessage(0, routesPerUpdate()), updateOfLength(9, 4093).message];
+    for (const m of messages) {
+      const update = decodeUpdate(m.subarray(19), ASN4_CONTEXT);
+      const first = update.nlri[0];
+      expect(countRoutes(m)).toEqual({
+        announced: update.nlri.length,
+        withdrawn: update.withdrawn.length,
+        firstIndex: first?.length === 32 ? first.address - 0x0a000000 : -1,
+      });
+    }
+  });
+
+  it("UPDATEs are the codec encoder's: decoded back, the attributes and routes the scenarios announce", () => {
+    const m = updateMessage(7, 3);
+    const update = decodeUpdate(m.subarray(19), ASN4_CONTEXT);
+    expect(update.attributes.map((a) => a.kind)).toEqual(['origin', 'as-path', 'next-hop']);
+    expect(update.nlri.map(prefixToString)).toEqual(['10.0.0.7/32', '10.0.0.8/32', '10.0.0.9/32']);
   });
 });
 
