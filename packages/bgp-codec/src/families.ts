@@ -71,8 +71,16 @@ export function addressFamilies(): AddressFamily[] {
   return [...FAMILIES.values()];
 }
 
-const AFI_NAMES: Readonly<Record<number, string>> = { 1: 'ipv4', 2: 'ipv6', 25: 'l2vpn', 16388: 'bgp-ls' };
+/** ExaBGP's names of address families (its protocol/family.py), as its configuration and JSON spell them. */
+const AFI_NAMES: Readonly<Record<number, string>> = {
+  0: 'undefined',
+  1: 'ipv4',
+  2: 'ipv6',
+  25: 'l2vpn',
+  16388: 'bgp-ls',
+};
 const SAFI_NAMES: Readonly<Record<number, string>> = {
+  0: 'undefined',
   1: 'unicast',
   2: 'multicast',
   4: 'nlri-mpls',
@@ -89,11 +97,19 @@ const SAFI_NAMES: Readonly<Record<number, string>> = {
   134: 'flow-vpn',
 };
 
-/** ExaBGP's spelling of a family (`ipv4 unicast`, `ipv6 flow`), numeric when unnamed. */
+/** ExaBGP's name of an AFI (`ipv4`), and its spelling of one it does not know. */
+export function afiName(afi: number): string {
+  return AFI_NAMES[afi] ?? `unknown-afi-0x${afi.toString(16)}`;
+}
+
+/** ExaBGP's name of a SAFI (`unicast`), and its spelling of one it does not know. */
+export function safiName(safi: number): string {
+  return SAFI_NAMES[safi] ?? `unknown safi ${safi}`;
+}
+
+/** ExaBGP's spelling of a family (`ipv4 unicast`, `ipv6 flow`). */
 export function familyName(afi: number, safi: number): string {
-  const row = addressFamily(afi, safi);
-  if (row) return row.name;
-  return `${AFI_NAMES[afi] ?? String(afi)} ${SAFI_NAMES[safi] ?? String(safi)}`;
+  return addressFamily(afi, safi)?.name ?? `${afiName(afi)} ${safiName(safi)}`;
 }
 
 const writeIp = (w: ByteWriter, nlri: Nlri, addPath: boolean) => writeIpPrefix(w, nlri, addPath);

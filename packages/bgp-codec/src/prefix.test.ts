@@ -144,7 +144,7 @@ describe('address-family table', () => {
       addressFamily(2, 2)?.name,
     ]).toEqual(['ipv4 unicast', 'ipv4 multicast', 'ipv6 unicast', 'ipv6 multicast']);
     expect(familyName(1, 133)).toBe('ipv4 flow');
-    expect(familyName(9, 9)).toBe('9 9');
+    expect(familyName(9, 9)).toBe('unknown-afi-0x9 unknown safi 9');
   });
   it('lets a family plug in by adding a row: MP_REACH_NLRI of it is then decoded with that codec', () => {
     // A toy family (AFI 1, SAFI 241, private use): each NLRI is one octet, read as a /8.

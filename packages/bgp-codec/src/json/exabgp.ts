@@ -3,12 +3,13 @@
  * (exabgp/reactor/api/response/json.py). The text is built the way ExaBGP builds it, fragment by fragment,
  * so that key order, spacing and number formatting are ExaBGP's own, not merely equivalent JSON.
  */
+
+import { afiName, safiName } from '../families.js';
 import type { KeepaliveMessage } from '../keepalive.js';
 import type { BgpMessage } from '../message.js';
 import type { NotificationMessage } from '../notification.js';
 import type { OpenMessage } from '../open.js';
 import type { RouteRefreshMessage } from '../route-refresh.js';
-import { afiName, safiName } from './families.js';
 import { hexString, pyFloat, pyJsonString } from './format.js';
 import { capabilitiesJson } from './open.js';
 import { updateMessageJson } from './update.js';

@@ -5,7 +5,7 @@
  * printed by that capability class's json(), reproduced here with its spacing.
  */
 import type { Capability } from '../capabilities.js';
-import { afiName, safiName } from './families.js';
+import { afiName, safiName } from '../families.js';
 import { hexUpper, pyJsonString } from './format.js';
 
 const ADD_PATH_NAMES: Readonly<Record<number, string>> = { 0: 'disabled', 1: 'receive', 2: 'send', 3: 'send/receive' };

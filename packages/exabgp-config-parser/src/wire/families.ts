@@ -1,4 +1,4 @@
-import { Afi, Safi } from 'bgp-codec';
+import { Afi, afiName, Safi, safiName } from 'bgp-codec';
 import type { Family } from '../model.js';
 
 /** An address family as numbers, the way the wire carries it. */
@@ -63,25 +63,7 @@ export function familyKeyOf(afi: number, safi: number): number {
   return afi * 256 + safi;
 }
 
-const AFI_NAMES: Record<number, string> = { 1: 'ipv4', 2: 'ipv6', 25: 'l2vpn', 16388: 'bgp-ls' };
-const SAFI_NAMES: Record<number, string> = {
-  1: 'unicast',
-  2: 'multicast',
-  4: 'nlri-mpls',
-  5: 'mcast-vpn',
-  65: 'vpls',
-  70: 'evpn',
-  71: 'bgp-ls',
-  72: 'bgp-ls-vpn',
-  73: 'sr-policy',
-  85: 'mup',
-  128: 'mpls-vpn',
-  132: 'rtc',
-  133: 'flow',
-  134: 'flow-vpn',
-};
-
 /** `ipv4 unicast`, the way ExaBGP names a family. */
 export function familyText(afi: number, safi: number): string {
-  return `${AFI_NAMES[afi] ?? `afi-${afi}`} ${SAFI_NAMES[safi] ?? `safi-${safi}`}`;
+  return `${afiName(afi)} ${safiName(safi)}`;
 }
