@@ -36,6 +36,9 @@ export interface ConnectionOptions {
  * in the kernel and TCP flow control stops the sender: memory stays bounded by the socket's
  * readableHighWaterMark plus one read.
  *
+ * Writes made during a reactor turn are coalesced: the socket is corked for the turn and sends them in one
+ * system call when the turn ends, or as soon as they fill its send buffer.
+ *
  * Frames are views of the bytes read: valid until the reader is resumed again. Copy with
  * {@link copyFrame} (or the `copyFrames` option) what must outlive that.
  */
@@ -54,12 +57,17 @@ export class Connection implements ConnectionAddresses {
   private socketClosed = false;
   private closing = false;
   private reading = false;
+  private readonly reactor: Reactor | undefined;
+  /** Corked until the reactor's turn ends: writes of many passes leave in one system call. */
+  private corked = false;
+  private flushQueued = false;
 
   constructor(
     readonly socket: net.Socket,
     reactor: Reactor | undefined,
     options: ConnectionOptions = {},
   ) {
+    this.reactor = reactor;
     this.readiness = new Readiness(reactor);
     this.copyFrames = options.copyFrames ?? false;
     socket.setNoDelay(options.noDelay ?? true);
@@ -153,7 +161,7 @@ export class Connection implements ConnectionAddresses {
    * burst). `messages` is what the counters add (default: the list's length, or 1).
    */
   *writer(data: Uint8Array | readonly Uint8Array[], messages?: number): Generator<NotYet, void, undefined> {
-    while (this.socket.writableNeedDrain) {
+    while (this.mustWaitForDrain()) {
       this.throwIfNotWritable();
       this.readiness.waitWritable();
       yield NOT_YET;
@@ -167,7 +175,7 @@ export class Connection implements ConnectionAddresses {
    */
   writable(): boolean {
     this.throwIfNotWritable();
-    if (!this.socket.writableNeedDrain) return true;
+    if (!this.mustWaitForDrain()) return true;
     this.readiness.waitWritable();
     return false;
   }
@@ -179,8 +187,41 @@ export class Connection implements ConnectionAddresses {
     const bytes = list === undefined ? (data as Uint8Array) : concatMessages(list);
     this.stats.bytesOut += bytes.length;
     this.stats.messagesOut += messages ?? (list === undefined ? 1 : list.length);
+    // Inside a reactor turn the socket stays corked until the turn ends. Backpressure is unchanged: what a
+    // corked socket holds counts against its buffer, so a writer waits for 'drain' as before.
+    if (!this.corked && (this.flushQueued || this.reactor?.atTurnEnd(this.flushTurn))) {
+      this.flushQueued = true;
+      this.corked = true;
+      this.socket.cork();
+    }
     this.socket.write(bytes);
   }
+
+  /**
+   * The send buffer is full. A corked socket first sends what it holds (the buffer is full, no reason to
+   * wait for the turn's end): when the kernel takes it all at once, the writer goes on without waiting.
+   */
+  private mustWaitForDrain(): boolean {
+    const socket = this.socket;
+    if (!socket.writableNeedDrain) return false;
+    if (!this.corked) return true;
+    // Corked, the flag may be stale: an earlier flush of this turn emptied the buffer, and the flag is
+    // only cleared by the 'drain' of the next tick. The buffer's length is what counts.
+    if (socket.writableLength < socket.writableHighWaterMark) return false;
+    this.uncork();
+    return socket.writableLength > 0;
+  }
+
+  private uncork(): void {
+    this.corked = false;
+    this.socket.uncork();
+  }
+
+  /** End of the reactor's turn: send what the turn wrote. */
+  private readonly flushTurn = (): void => {
+    this.flushQueued = false;
+    if (this.corked) this.uncork();
+  };
 
   /**
    * Clean close: queued bytes are sent, then FIN; the socket is released as soon as the peer's FIN arrives,
@@ -211,6 +252,9 @@ export class Connection implements ConnectionAddresses {
   abort(): void {
     this.closing = true;
     if (this.socketClosed || this.socket.destroyed) return;
+    // What this turn wrote goes to the kernel first, as an uncorked write would have: the reset drops only
+    // what the kernel did not take.
+    if (this.corked) this.uncork();
     if (this.socket.writableEnded && !this.socket.writableFinished) this.socket.destroy();
     else this.socket.resetAndDestroy();
   }

@@ -523,6 +523,50 @@ describe('transport-sync contract', () => {
     expect(here).toBe(there);
   });
 
+  it("coalesces a reactor turn's writes: held while the turn runs, sent in order when it ends", async () => {
+    const { reactor, client, server } = await establish('127.0.0.1');
+    const messages = [keepalive(), sequencedUpdate(1), sequencedUpdate(2)];
+    const during = await reactor.run(
+      (function* () {
+        for (const m of messages) client.write(m);
+        // Still in the turn: nothing has gone to the kernel yet, everything is held by the socket.
+        const held = { corked: client.socket.writableCorked, held: client.socket.writableLength };
+        yield true;
+        return held;
+      })(),
+    );
+    expect(during).toEqual({ corked: 1, held: messages.reduce((sum, m) => sum + m.length, 0) });
+    expect(client.socket.writableCorked).toBe(0);
+    const received = await reactor.run(readMessages(server, 3));
+    expect(received.map((f) => Buffer.from(f.message))).toEqual(messages.map((m) => Buffer.from(m)));
+    // Outside a turn there is no turn end to wait for: the write goes out at once.
+    client.write(keepalive());
+    expect(client.socket.writableCorked).toBe(0);
+    expect((await reactor.run(readMessages(server, 1)))[0]?.type).toBe(MessageType.KEEPALIVE);
+  });
+
+  it('still sends a held write when the connection is aborted in the same turn', async () => {
+    const received: Buffer[] = [];
+    const peer = await rawPeer('127.0.0.1', (socket) => {
+      socket.on('data', (chunk: Buffer) => received.push(chunk));
+    });
+    cleanups.push(() => peer.close());
+    const reactor = newReactor();
+    const client = await reactor.run(connect({ host: '127.0.0.1', port: peer.port }, reactor));
+    const update = sequencedUpdate(9);
+    await reactor.run(
+      (function* () {
+        client.write(update);
+        client.abort();
+        yield true;
+      })(),
+    );
+    for (let waited = 0; Buffer.concat(received).length < update.length && waited < 5_000; waited += 20) {
+      await delay(20);
+    }
+    expect(Buffer.concat(received)).toEqual(Buffer.from(update));
+  });
+
   it('waits without work: an idle connection schedules no pass', async () => {
     const { reactor, server } = await establish('127.0.0.1');
     const reading = reactor.run(readMessages(server, 1));
