@@ -7,8 +7,9 @@
  * Every size also reads env BENCH_<NAME> (BENCH_UPDATES=100000). Figures are printed, never asserted.
  */
 import { MessageType } from 'bgp-codec';
-import { type Connection, listen } from '../src/index.js';
 import {
+  checkRouteUpdate,
+  FRAME_SIZE,
   flag,
   forkPeer,
   formatBytes,
@@ -18,8 +19,8 @@ import {
   option,
   selected,
   spread,
-} from './measure.js';
-import { checkRouteUpdate, FRAME_SIZE } from './workload.js';
+} from 'transport-contract/bench';
+import { type Connection, listen } from '../src/index.js';
 
 const quick = flag('quick');
 const PEER = new URL('./peer.ts', import.meta.url);

@@ -7,10 +7,19 @@
  * is the keepalive interval in milliseconds.
  */
 import { ByteWriter } from 'bgp-codec';
+import {
+  bigMessage,
+  CpuWindow,
+  encodedUpdates,
+  fromParent,
+  idleWindow,
+  memoryAfterGc,
+  repeated,
+  report,
+  writeRouteUpdates,
+} from 'transport-contract/bench';
 import { type Connection, connect, listen } from '../src/index.js';
-import { CpuWindow, fromParent, idleWindow, memoryAfterGc, report } from './measure.js';
 import { openQuietSessions, quietSession } from './sessions.js';
-import { bigMessage, encodedUpdates, repeated, writeRouteUpdates } from './workload.js';
 
 const [
   role = '',

@@ -19,7 +19,7 @@ import {
   peerAddress,
   ReaderBusy,
   TimeoutError,
-} from './contract.js';
+} from 'transport-contract';
 
 export interface ConnectionOptions {
   noDelay?: boolean;

@@ -24,6 +24,7 @@
  * concurrent `readMessage` rejects with ReaderBusy. When a whole message is already framed, `readMessage`
  * returns it without waiting on the socket (an already-resolved promise).
  */
+
+export * from 'transport-contract';
 export { Connection, type ConnectionOptions, connect, type WaitOptions } from './connection.js';
-export * from './contract.js';
 export { Listener, listen } from './listener.js';

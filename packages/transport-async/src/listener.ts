@@ -1,5 +1,4 @@
 import net from 'node:net';
-import { Connection, type ConnectionOptions, type WaitOptions } from './connection.js';
 import {
   Cancelled,
   ConnectionClosed,
@@ -10,7 +9,8 @@ import {
   type ListenOptions,
   ReaderBusy,
   TimeoutError,
-} from './contract.js';
+} from 'transport-contract';
+import { Connection, type ConnectionOptions, type WaitOptions } from './connection.js';
 
 /**
  * The passive side (RFC 4271 §8.2.1.1): a bound TCP server whose accepted connections are taken with

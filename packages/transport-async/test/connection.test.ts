@@ -1,5 +1,15 @@
 import net from 'node:net';
 import { ErrorCode, type Frame, HeaderSubcode, MessageType } from 'bgp-codec';
+import {
+  closedPort,
+  delay,
+  keepalive,
+  message,
+  rawPeer,
+  sequencedUpdate,
+  sequenceOf,
+  unresponsiveListener,
+} from 'transport-contract/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   Cancelled,
@@ -14,16 +24,6 @@ import {
   ReaderBusy,
   TimeoutError,
 } from '../src/index.js';
-import {
-  closedPort,
-  delay,
-  keepalive,
-  message,
-  rawPeer,
-  sequencedUpdate,
-  sequenceOf,
-  unresponsiveListener,
-} from './fixtures.js';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -450,13 +450,6 @@ describe('transport-async contract', () => {
     const error = await listen({ host: '127.0.0.1', port }).catch((e) => e);
     expect(error.reason).toBe('listen-failed');
     expect(error.code).toBe('EADDRINUSE');
-  });
-
-  it('shares its contract file with transport-sync byte for byte', async () => {
-    const { readFile } = await import('node:fs/promises');
-    const here = await readFile(new URL('../src/contract.ts', import.meta.url), 'utf8');
-    const there = await readFile(new URL('../../transport-sync/src/contract.ts', import.meta.url), 'utf8');
-    expect(here).toBe(there);
   });
 
   it('accepts with a timeout and ends connections() when the listener closes', async () => {

@@ -18,7 +18,7 @@ import {
   peerAddress,
   ReaderBusy,
   TimeoutError,
-} from './contract.js';
+} from 'transport-contract';
 import type { Reactor } from './reactor.js';
 import { NOT_YET, type NotYet, Readiness } from './readiness.js';
 

@@ -29,8 +29,9 @@
  * `setTimer(ms, callback)` (owned by the running task, which is woken after the callback) or
  * `createTimer(callback, task)` then `timer.restart(ms)`; `timer.cancel()`. `reactor.stop()` ends everything.
  */
+
+export * from 'transport-contract';
 export { Connection, type ConnectionOptions, connect } from './connection.js';
-export * from './contract.js';
 export { Listener, listen } from './listener.js';
 export {
   DEFAULT_REACTOR_SETTINGS,

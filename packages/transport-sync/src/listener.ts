@@ -1,5 +1,4 @@
 import net from 'node:net';
-import { Connection, type ConnectionOptions } from './connection.js';
 import {
   ConnectionClosed,
   DEFAULT_MAX_PENDING,
@@ -7,7 +6,8 @@ import {
   DEFAULT_READ_BUFFER_BYTES,
   ListenFailed,
   type ListenOptions,
-} from './contract.js';
+} from 'transport-contract';
+import { Connection, type ConnectionOptions } from './connection.js';
 import type { Reactor } from './reactor.js';
 import { NOT_YET, type NotYet, Readiness } from './readiness.js';
 

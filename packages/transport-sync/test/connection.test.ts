@@ -1,5 +1,15 @@
 import net from 'node:net';
 import { ErrorCode, type Frame, HeaderSubcode, MessageType } from 'bgp-codec';
+import {
+  closedPort,
+  delay,
+  keepalive,
+  message,
+  rawPeer,
+  sequencedUpdate,
+  sequenceOf,
+  unresponsiveListener,
+} from 'transport-contract/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   type Connection,
@@ -15,16 +25,6 @@ import {
   ReaderBusy,
   TimeoutError,
 } from '../src/index.js';
-import {
-  closedPort,
-  delay,
-  keepalive,
-  message,
-  rawPeer,
-  sequencedUpdate,
-  sequenceOf,
-  unresponsiveListener,
-} from './fixtures.js';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -514,13 +514,6 @@ describe('transport-sync contract', () => {
     const error = await reactor.run(listen({ host: '127.0.0.1', port }, reactor)).catch((e) => e);
     expect(error.reason).toBe('listen-failed');
     expect(error.code).toBe('EADDRINUSE');
-  });
-
-  it('shares its contract file with transport-async byte for byte', async () => {
-    const { readFile } = await import('node:fs/promises');
-    const here = await readFile(new URL('../src/contract.ts', import.meta.url), 'utf8');
-    const there = await readFile(new URL('../../transport-async/src/contract.ts', import.meta.url), 'utf8');
-    expect(here).toBe(there);
   });
 
   it("coalesces a reactor turn's writes: held while the turn runs, sent in order when it ends", async () => {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
+import { delay } from 'transport-contract/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { NOT_YET, Reactor, type ReactorTask } from '../src/index.js';
-import { delay } from './fixtures.js';
 
 const reactors: Reactor[] = [];
 afterEach(() => {

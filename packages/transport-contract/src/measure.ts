@@ -1,5 +1,5 @@
 /*
- * Measurement pieces shared by the transport benchmarks (identical in transport-sync and transport-async):
+ * Measurement pieces shared by the transport benchmarks (used by both transports' benches):
  * a child-process runner for the other end of a connection, CPU and memory sampling, file-descriptor
  * limits and command-line sizes. Figures are printed, never asserted.
  */

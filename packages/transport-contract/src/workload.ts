@@ -1,5 +1,5 @@
 /*
- * What the transport benchmarks send (identical in transport-sync and transport-async): one-route UPDATEs
+ * What the transport benchmarks send (used by both transports' benches): one-route UPDATEs
  * built and read with bgp-codec's writeUpdate/decodeUpdate, and 4096-byte messages for framing alone.
  */
 import { ASN4_CONTEXT, ByteWriter, decodeUpdate, MessageType, type UpdateMessage, writeUpdate } from 'bgp-codec';

@@ -1,7 +1,7 @@
 /*
- * The transport contract shared by transport-sync and transport-async. The two packages must not depend on
- * each other, so this file is kept identical in both (a test in each package compares them byte for byte).
- * Only the way of waiting differs: generators driven by a reactor on one side, promises on the other.
+ * The transport contract shared by transport-sync and transport-async: options, errors, counters and the
+ * small helpers both use. Each transport re-exports it as part of its own surface. Only the way of waiting
+ * differs: generators driven by a reactor on one side, promises on the other.
  */
 import type { BgpError, Frame } from 'bgp-codec';
 
