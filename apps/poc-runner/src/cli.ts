@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 import { relative } from 'node:path';
+import { runSpeak } from 'bgp-speaker';
 import { runEvaluation } from './evaluate.js';
 import { HELP, parseRunOptions, UsageError } from './options.js';
-import { runSpeak } from './speak.js';
 
 /** `pnpm --filter poc-runner start [conformance|speak] ...`: see HELP. */
 async function main(argv: string[]): Promise<number> {
@@ -25,7 +25,7 @@ async function main(argv: string[]): Promise<number> {
     }
     return command.runConformanceCommand(args.slice(1));
   }
-  if (args[0] === 'speak') return runSpeak(args.slice(1));
+  if (args[0] === 'speak') return runSpeak(args.slice(1), 'speak');
   let options: ReturnType<typeof parseRunOptions>;
   try {
     options = parseRunOptions(args);

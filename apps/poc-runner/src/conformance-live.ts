@@ -25,6 +25,7 @@
 import net from 'node:net';
 import { basename } from 'node:path';
 import { BgpError, encodeOpen, FrameParser, MessageType, type Negotiated, notificationName } from 'bgp-codec';
+import { TRANSPORT_DRIVERS } from 'bgp-speaker';
 import {
   apiNote,
   CheckerConversation,
@@ -55,7 +56,6 @@ import {
   type FsmResult,
   type Runner,
 } from 'fsm-bridge';
-import { TRANSPORT_DRIVERS } from './speaker/bgp-speaker.js';
 
 /** The modes of the evaluation: ExaBGP's reactor (sync), async/await (async), the polling bridge (bridge). */
 export type LiveMode = 'sync' | 'async' | 'bridge';

@@ -7,4 +7,3 @@ export type { RunOptions, StepId } from './options.js';
 export { HELP, parseRunOptions, STEP_IDS } from './options.js';
 export { renderHtml } from './report/html.js';
 export { renderMarkdown } from './report/markdown.js';
-export { runSpeak, SPEAK_HELP } from './speak.js';

@@ -9,8 +9,8 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Speaker, type SpeakTransport } from 'bgp-speaker';
 import { parseConfiguration } from 'exabgp-config-parser';
-import { Speaker, type SpeakTransport } from '../../src/speaker/bgp-speaker.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const FIXTURES = join(REPO_ROOT, 'fixtures', 'interop');

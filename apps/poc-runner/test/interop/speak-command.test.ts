@@ -39,13 +39,13 @@ interface Speak {
   readonly exit: Promise<number | null>;
 }
 
-/** `speak FILE ARGS` as a user runs it (cli.ts through tsx), one process so its PID is the speaker's. */
+/** `bgp-speak FILE ARGS` as a user runs it: bgp-speaker's bin, one process, so its PID is the speaker's. */
 function speak(file: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): Speak {
-  const child = spawn(
-    process.execPath,
-    ['--conditions=source', '--import', 'tsx', join('apps', 'poc-runner', 'src', 'cli.ts'), 'speak', file, ...args],
-    { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } },
-  );
+  const child = spawn(process.execPath, [join('packages', 'bgp-speaker', 'bin', 'bgp-speak.js'), file, ...args], {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
   const run: Speak = {
     child,
     stdout: '',

@@ -18,9 +18,9 @@ import {
 } from 'bgp-codec';
 import { encodeOpenFor, initialMessagesFor, parseConfiguration } from 'exabgp-config-parser';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Speaker, SpeakerRefused, type SpeakTransport } from './bgp-speaker.js';
+import { speakerEnvironment } from '../src/plan.js';
+import { Speaker, SpeakerRefused, type SpeakTransport } from '../src/speaker.js';
 import { CheckingPeer, type PeerConnection } from './checking-peer.js';
-import { speakerEnvironment } from './plan.js';
 
 const TRANSPORTS: SpeakTransport[] = ['sync', 'async', 'bridge'];
 const FAST_RETRY = { initialSeconds: 0.2, maxSeconds: 0.4 };

@@ -1,6 +1,6 @@
 /**
- * The `speak` command's run: parse, plan (refusing what cannot be honoured), speak until stopped, as
- * `exabgp FILE` runs a configuration.
+ * The command's run (`bgp-speak FILE`, or `speak FILE` under poc-runner): parse, plan (refusing what cannot
+ * be honoured), speak until stopped, as `exabgp FILE` runs a configuration.
  *
  * - Ports: a neighbor's `connect PORT` is the peer's port and `listen PORT` the one it listens on; without
  *   them, the environment's `exabgp_tcp_port` (or `exabgp.tcp.port`), as ExaBGP reads it; else 179.
@@ -12,22 +12,25 @@
  *   (a parse error, a bad exabgp_tcp_port, a setting this platform or this speaker cannot honour).
  */
 import { parseFile } from 'exabgp-config-parser';
-import { Speaker, SpeakerRefused } from './speaker/bgp-speaker.js';
+import { Speaker, SpeakerRefused, type SpeakTransport } from './speaker.js';
 
 export interface SpeakOptions {
+  /** The command's name in its messages; default `bgp-speak`. */
+  readonly program?: string;
   readonly file: string;
-  readonly transport: 'sync' | 'async' | 'bridge';
+  readonly transport: SpeakTransport;
   readonly exitAfterEor: boolean;
   readonly printReceived: boolean;
 }
 
 export async function speak(options: SpeakOptions): Promise<number> {
+  const program = options.program ?? 'bgp-speak';
   let configuration: ReturnType<typeof parseFile>;
   try {
     configuration = parseFile(options.file);
   } catch (error) {
     // ConfigError carries file:line:column and what was expected.
-    console.error(`speak: ${(error as Error).message}`);
+    console.error(`${program}: ${(error as Error).message}`);
     return 2;
   }
   let speaker: Speaker;
@@ -40,12 +43,12 @@ export async function speak(options: SpeakOptions): Promise<number> {
     });
   } catch (error) {
     if (error instanceof SpeakerRefused) {
-      for (const reason of error.reasons) console.error(`speak: refused: ${reason}`);
+      for (const reason of error.reasons) console.error(`${program}: refused: ${reason}`);
       return 2;
     }
     if (error instanceof RangeError) {
       // exabgp_tcp_port out of range
-      console.error(`speak: refused: ${error.message}`);
+      console.error(`${program}: refused: ${error.message}`);
       return 2;
     }
     throw error;
@@ -54,10 +57,10 @@ export async function speak(options: SpeakOptions): Promise<number> {
   const onSignal = (signal: NodeJS.Signals): void => {
     signals++;
     if (signals === 1) {
-      console.error(`speak: ${signal}: sending Cease (Administrative Shutdown) to every neighbor`);
+      console.error(`${program}: ${signal}: sending Cease (Administrative Shutdown) to every neighbor`);
       void speaker.stop();
     } else {
-      console.error(`speak: ${signal} again: resetting every connection at once`);
+      console.error(`${program}: ${signal} again: resetting every connection at once`);
       speaker.destroy();
     }
   };
