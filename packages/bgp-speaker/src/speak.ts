@@ -7,12 +7,17 @@
  *   `local-address` binds the connections (and the listener of a passive neighbor; without one, a passive
  *   neighbor listens on `exabgp_tcp_bind`, else on every address).
  * - Signals: the first SIGINT/SIGTERM sends Cease (Administrative Shutdown) to every open session and ends
- *   cleanly; a second one resets every connection at once.
+ *   cleanly; a second one, a second or more later, resets every connection at once. Signals closer to the
+ *   first are the same request delivered twice: a terminal's Ctrl-C reaches every process of its foreground
+ *   group, the speaker and a pnpm above it, and pnpm forwards what it receives (`pnpm exec` as SIGTERM).
  * - Exit codes: 0 after a clean stop (a signal, or --exit-after-eor), 2 when the configuration is refused
  *   (a parse error, a bad exabgp_tcp_port, a setting this platform or this speaker cannot honour).
  */
 import { parseFile } from 'exabgp-config-parser';
 import { Speaker, SpeakerRefused, type SpeakTransport } from './speaker.js';
+
+/** A signal this soon after the first is the same stop request delivered again (see above). */
+const SAME_REQUEST_MS = 1000;
 
 export interface SpeakOptions {
   /** The command's name in its messages; default `bgp-speak`. */
@@ -53,12 +58,15 @@ export async function speak(options: SpeakOptions): Promise<number> {
     }
     throw error;
   }
-  let signals = 0;
+  let firstSignalAt: number | undefined;
   const onSignal = (signal: NodeJS.Signals): void => {
-    signals++;
-    if (signals === 1) {
+    const now = performance.now();
+    if (firstSignalAt === undefined) {
+      firstSignalAt = now;
       console.error(`${program}: ${signal}: sending Cease (Administrative Shutdown) to every neighbor`);
       void speaker.stop();
+    } else if (now - firstSignalAt < SAME_REQUEST_MS) {
+      console.error(`${program}: ${signal} again at once: the same request, still stopping with Cease`);
     } else {
       console.error(`${program}: ${signal} again: resetting every connection at once`);
       speaker.destroy();
