@@ -49,6 +49,7 @@ export interface ExtendedNextHopEntry {
   readonly nextHopAfi: number;
 }
 
+/** RFC 8950 §3 (code 5): the NLRI families for which the speaker takes next hops of another address family. */
 export interface ExtendedNextHopCapability {
   readonly type: 'extended-next-hop';
   readonly entries: readonly ExtendedNextHopEntry[];
@@ -70,6 +71,7 @@ export const GracefulRestartFamilyFlag = {
   FORWARDING_STATE: 0x80,
 } as const;
 
+/** One family of a Graceful Restart capability (RFC 4724 §3). */
 export interface GracefulRestartFamily {
   readonly afi: number;
   readonly safi: number;
@@ -77,6 +79,7 @@ export interface GracefulRestartFamily {
   readonly flags: number;
 }
 
+/** RFC 4724 §3 (code 64): restart flags, restart time and the families whose forwarding state is kept. */
 export interface GracefulRestartCapability {
   readonly type: 'graceful-restart';
   /** 4 bits: {@link GracefulRestartFlag}. */
@@ -99,6 +102,7 @@ export const AddPathDirection = {
   BOTH: 3,
 } as const;
 
+/** One family of an ADD-PATH capability (RFC 7911 §4) and whether paths are sent, received or both. */
 export interface AddPathFamily {
   readonly afi: number;
   readonly safi: number;
@@ -106,6 +110,7 @@ export interface AddPathFamily {
   readonly sendReceive: number;
 }
 
+/** RFC 7911 §4 (code 69): the families for which the speaker sends and/or receives path identifiers. */
 export interface AddPathCapability {
   readonly type: 'add-path';
   readonly families: readonly AddPathFamily[];
@@ -157,6 +162,7 @@ export interface UnknownCapability {
   readonly data: Uint8Array;
 }
 
+/** Every capability of an OPEN (RFC 5492), discriminated by `type`; unknown codes are kept as received. */
 export type Capability =
   | MultiprotocolCapability
   | RouteRefreshCapability
@@ -173,6 +179,7 @@ export type Capability =
   | RouteRefreshCiscoCapability
   | UnknownCapability;
 
+/** The `type` names of {@link Capability}. */
 export type CapabilityType = Capability['type'];
 
 /** One registry row: everything about one capability code. */

@@ -10,6 +10,7 @@ export type MessageType = (typeof MessageType)[keyof typeof MessageType];
 
 /** RFC 4271 §4.1: the fixed header is a 16-byte marker, 2-byte length and 1-byte type. */
 export const HEADER_LENGTH = 19;
+/** RFC 4271 §4.1: the marker, 16 octets of all ones, that starts every message. */
 export const MARKER_LENGTH = 16;
 /** RFC 4271 §4.1: the largest message without Extended Message. */
 export const MAX_MESSAGE_LENGTH = 4096;

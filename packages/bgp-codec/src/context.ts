@@ -15,6 +15,7 @@ export interface CodecContext {
   readonly extendedNextHop: ReadonlySet<string>;
 }
 
+/** The `afi/safi` key of a family in a {@link CodecContext}'s sets (`1/1` is IPv4 unicast). */
 export function familyKey(afi: number, safi: number): string {
   return `${afi}/${safi}`;
 }
@@ -33,6 +34,7 @@ export const DEFAULT_CONTEXT: CodecContext = Object.freeze({
 /** The context most modern sessions negotiate: 4-octet AS, no ADD-PATH. */
 export const ASN4_CONTEXT: CodecContext = Object.freeze({ ...DEFAULT_CONTEXT, asn4: true });
 
+/** A context from the fields given, {@link DEFAULT_CONTEXT}'s for the others (frozen). */
 export function makeContext(partial: Partial<CodecContext>): CodecContext {
   return Object.freeze({ ...DEFAULT_CONTEXT, ...partial });
 }

@@ -20,6 +20,7 @@ const MIN_LENGTH: Readonly<Record<number, number>> = {
   [MessageType.ROUTE_REFRESH]: 23,
 };
 
+/** How a {@link FrameParser} starts: its maximum message length and what it makes of unknown types. */
 export interface FrameParserOptions {
   /** 4096, or 65535 once Extended Message (RFC 8654) is negotiated. */
   maxLength?: number;

@@ -11,6 +11,7 @@ import { Afi, Safi } from './constants.js';
 import { type CodecContext, familyKey, makeContext } from './context.js';
 import { type OpenMessage, openAsn } from './open.js';
 
+/** An address family: AFI and SAFI numbers (IANA), as the capabilities carry them. */
 export interface AfiSafi {
   readonly afi: number;
   readonly safi: number;

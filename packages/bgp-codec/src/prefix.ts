@@ -26,13 +26,16 @@ export interface Ipv6Prefix {
   readonly pathId: number | undefined;
 }
 
+/** An IPv4 or an IPv6 prefix, told apart by `afi`. */
 export type IpPrefix = Ipv4Prefix | Ipv6Prefix;
 
+/** An IPv4 prefix from its 32-bit address and length; throws RangeError for a length outside 0..32. */
 export function ipv4Prefix(address: number, length: number, pathId?: number): Ipv4Prefix {
   if (!Number.isInteger(length) || length < 0 || length > 32) throw new RangeError(`IPv4 prefix length ${length}`);
   return { afi: 1, length, address: address >>> 0, pathId };
 }
 
+/** An IPv6 prefix from its 16 octets and length; throws RangeError for another size or a length outside 0..128. */
 export function ipv6Prefix(address: Uint8Array, length: number, pathId?: number): Ipv6Prefix {
   if (address.length !== 16) throw new RangeError(`IPv6 address of ${address.length} octets`);
   if (!Number.isInteger(length) || length < 0 || length > 128) throw new RangeError(`IPv6 prefix length ${length}`);
@@ -53,6 +56,7 @@ export function parseIpv4(text: string): number {
   return value;
 }
 
+/** 0x0a000000 -> `"10.0.0.0"`. */
 export function ipv4ToString(address: number): string {
   return `${address >>> 24}.${(address >>> 16) & 0xff}.${(address >>> 8) & 0xff}.${address & 0xff}`;
 }
@@ -116,6 +120,7 @@ export function ipv6ToString(address: Uint8Array, offset = 0): string {
   return `${hex(0, bestStart)}::${hex(bestStart + bestLength, 8)}`;
 }
 
+/** `"10.0.0.0/24"`, `"2001:db8::/32"` (IPv6 in RFC 5952 form); the path identifier is not shown. */
 export function prefixToString(prefix: IpPrefix): string {
   return prefix.afi === 1
     ? `${ipv4ToString(prefix.address)}/${prefix.length}`

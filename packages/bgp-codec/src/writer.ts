@@ -13,11 +13,13 @@ export class ByteWriter {
     this.view = new DataView(this.buf.buffer);
   }
 
+  /** Start over at offset 0, keeping the buffer (a writer reused for every message allocates once). */
   reset(): this {
     this.pos = 0;
     return this;
   }
 
+  /** Make room for `extra` more bytes after `pos`, doubling the buffer as often as needed. */
   ensure(extra: number): void {
     const need = this.pos + extra;
     if (need <= this.buf.length) return;
@@ -29,12 +31,14 @@ export class ByteWriter {
     this.view = new DataView(next.buffer);
   }
 
+  /** Append one octet. */
   u8(value: number): this {
     this.ensure(1);
     this.buf[this.pos++] = value;
     return this;
   }
 
+  /** Append a 2-octet big-endian value. */
   u16(value: number): this {
     this.ensure(2);
     this.view.setUint16(this.pos, value);
@@ -42,6 +46,7 @@ export class ByteWriter {
     return this;
   }
 
+  /** Append a 4-octet big-endian value (taken as unsigned). */
   u32(value: number): this {
     this.ensure(4);
     this.view.setUint32(this.pos, value >>> 0);
@@ -49,6 +54,7 @@ export class ByteWriter {
     return this;
   }
 
+  /** Append the octets of `data`. */
   bytes(data: Uint8Array): this {
     this.ensure(data.length);
     this.buf.set(data, this.pos);
