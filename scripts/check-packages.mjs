@@ -11,7 +11,7 @@
  * Private packages are listed and skipped. Usage: node scripts/check-packages.mjs [NAME ...]
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -85,7 +85,7 @@ try {
       failed++;
       continue;
     }
-    const tarball = join(dest, execFileSync('ls', [dest], { encoding: 'utf8' }).trim().split('\n')[0]);
+    const tarball = join(dest, readdirSync(dest).find((f) => f.endsWith('.tgz')) ?? 'no-tarball');
     const files = new Set(
       execFileSync('tar', ['tzf', tarball], { encoding: 'utf8' })
         .split('\n')
