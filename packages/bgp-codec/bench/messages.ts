@@ -9,6 +9,7 @@ import { encodeUpdate, type UpdateMessage } from '../src/update.js';
 export const CTX = ASN4_CONTEXT;
 
 const prefix24 = (i: number): Ipv4Prefix => ({
+  kind: 'prefix',
   afi: 1,
   length: 24,
   address: (((10 + (i >>> 16)) << 24) | ((i & 0xffff) << 8)) >>> 0,
@@ -47,6 +48,7 @@ export const FULL_PREFIXES = FULL.nlri.length;
 
 /** An IPv6 unicast route in MP_REACH_NLRI (RFC 4760) with a global next hop and the typical attributes. */
 const v6: Ipv6Prefix = {
+  kind: 'prefix',
   afi: 2,
   length: 48,
   address: Uint8Array.from([0x20, 0x01, 0x0d, 0xb8, 0x12, 0x34, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),

@@ -1,6 +1,8 @@
+import type { FamilyKey } from './families/key.js';
+
 /**
  * What a session negotiated, as the encoders and decoders need it (holo-bgp's DecodeCxt/EncodeCxt).
- * Families are keyed `afi/safi` (see {@link familyKey}).
+ * Families are {@link FamilyKey}s.
  */
 export interface CodecContext {
   /** RFC 6793: both sides advertised the 4-octet AS capability. */
@@ -8,19 +10,17 @@ export interface CodecContext {
   /** RFC 8654: both sides advertised Extended Message; the maximum length is 65535. */
   readonly extendedMessage: boolean;
   /** RFC 7911: families for which we receive path identifiers. */
-  readonly addPathReceive: ReadonlySet<string>;
+  readonly addPathReceive: ReadonlySet<FamilyKey>;
   /** RFC 7911: families for which we send path identifiers. */
-  readonly addPathSend: ReadonlySet<string>;
-  /** RFC 8950: families (`afi/safi/nexthopAfi`) for which a next hop of another family was negotiated. */
-  readonly extendedNextHop: ReadonlySet<string>;
+  readonly addPathSend: ReadonlySet<FamilyKey>;
+  /**
+   * RFC 8950: families whose NLRI may carry a next hop of the other IP version, the one their row accepts
+   * (`codec.nextHop.extended`): both sides listed <AFI, SAFI, next-hop AFI> in Extended Next Hop Encoding.
+   */
+  readonly extendedNextHop: ReadonlySet<FamilyKey>;
 }
 
-/** The `afi/safi` key of a family in a {@link CodecContext}'s sets (`1/1` is IPv4 unicast). */
-export function familyKey(afi: number, safi: number): string {
-  return `${afi}/${safi}`;
-}
-
-const NONE: ReadonlySet<string> = new Set();
+const NONE: ReadonlySet<FamilyKey> = new Set();
 
 /** The context before any OPEN was exchanged: 2-octet AS, 4096-byte messages, no ADD-PATH. */
 export const DEFAULT_CONTEXT: CodecContext = Object.freeze({

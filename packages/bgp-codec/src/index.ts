@@ -22,7 +22,7 @@ export * from './capabilities.js';
 export * from './constants.js';
 export * from './context.js';
 export * from './errors.js';
-export * from './families.js';
+export * from './families/index.js';
 export * from './framing.js';
 export * from './header.js';
 export { EXABGP_JSON_VERSION, type ExabgpJsonOptions, type ExabgpNeighbor, exabgpJson } from './json/exabgp.js';

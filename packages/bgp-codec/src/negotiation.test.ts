@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Capability } from './capabilities.js';
+import { familyKey } from './families/key.js';
 import { advertisedFamilies, negotiate } from './negotiation.js';
 import type { OpenMessage } from './open.js';
 
@@ -78,8 +79,8 @@ describe('negotiate(sent, received)', () => {
       { afi: 1, safi: 1 },
       { afi: 1, safi: 2 },
     ]);
-    expect([...n.context.addPathSend]).toEqual(['1/1', '2/1']);
-    expect([...n.context.addPathReceive]).toEqual(['1/1', '1/2']);
+    expect([...n.context.addPathSend]).toEqual([familyKey(1, 1), familyKey(2, 1)]);
+    expect([...n.context.addPathReceive]).toEqual([familyKey(1, 1), familyKey(1, 2)]);
   });
 
   it('ignores ADD-PATH Send/Receive values outside 1..3 (RFC 7911 §4)', () => {
@@ -102,7 +103,7 @@ describe('negotiate(sent, received)', () => {
       open([{ type: 'extended-next-hop', entries: [{ afi: 1, safi: 1, nextHopAfi: 2 }] }]),
     );
     expect(n.extendedNextHop).toEqual([{ afi: 1, safi: 1, nextHopAfi: 2 }]);
-    expect([...n.context.extendedNextHop]).toEqual(['1/1/2']);
+    expect([...n.context.extendedNextHop]).toEqual([familyKey(1, 1)]);
   });
 
   it('counts route refresh by the RFC code or Cisco code 128, enhanced route refresh on its own (RFC 2918, RFC 7313)', () => {

@@ -8,7 +8,8 @@ import {
   type GracefulRestartCapability,
 } from './capabilities.js';
 import { Afi, Safi } from './constants.js';
-import { type CodecContext, familyKey, makeContext } from './context.js';
+import { type CodecContext, makeContext } from './context.js';
+import { type FamilyKey, familyKey, keyAfi, keySafi } from './families/key.js';
 import { type OpenMessage, openAsn } from './open.js';
 
 /** An address family: AFI and SAFI numbers (IANA), as the capabilities carry them. */
@@ -110,7 +111,10 @@ export function negotiate(sent: OpenMessage, received: OpenMessage): Negotiated 
     extendedMessage,
     addPathSend: new Set(addPathSend.map((f) => familyKey(f.afi, f.safi))),
     addPathReceive: new Set(addPathReceive.map((f) => familyKey(f.afi, f.safi))),
-    extendedNextHop: new Set(extendedNextHop.map(nextHopKey)),
+    // RFC 8950: a next hop of another AFI than the family's; its row says which lengths that allows.
+    extendedNextHop: new Set(
+      extendedNextHop.filter((e) => e.nextHopAfi !== e.afi).map((e) => familyKey(e.afi, e.safi & 0xff)),
+    ),
   });
   return {
     context,
@@ -136,7 +140,7 @@ export function negotiate(sent: OpenMessage, received: OpenMessage): Negotiated 
 
 /** The families a speaker advertised; IPv4 unicast when it advertised none (RFC 4760 §8). */
 export function advertisedFamilies(capabilities: readonly Capability[]): AfiSafi[] {
-  const seen = new Set<string>();
+  const seen = new Set<FamilyKey>();
   const out: AfiSafi[] = [];
   for (const capability of capabilities) {
     if (capability.type !== 'multiprotocol') continue;
@@ -149,8 +153,8 @@ export function advertisedFamilies(capabilities: readonly Capability[]): AfiSafi
 }
 
 /** Per family, the Send/Receive value advertised; values outside 1..3 are ignored (RFC 7911 §4). */
-function addPathModes(capabilities: readonly Capability[]): Map<string, number> {
-  const modes = new Map<string, number>();
+function addPathModes(capabilities: readonly Capability[]): Map<FamilyKey, number> {
+  const modes = new Map<FamilyKey, number>();
   for (const capability of findCapabilities(capabilities, 'add-path')) {
     for (const family of capability.families) {
       if (family.sendReceive < AddPathDirection.RECEIVE || family.sendReceive > AddPathDirection.BOTH) continue;
@@ -160,12 +164,11 @@ function addPathModes(capabilities: readonly Capability[]): Map<string, number> 
   return modes;
 }
 
-function familyOfKey(key: string): AfiSafi {
-  const [afi, safi] = key.split('/');
-  return { afi: Number(afi), safi: Number(safi) };
+function familyOfKey(key: FamilyKey): AfiSafi {
+  return { afi: keyAfi(key), safi: keySafi(key) };
 }
 
-/** The key of {@link CodecContext.extendedNextHop}: `afi/safi/nextHopAfi`. */
-export function nextHopKey(entry: ExtendedNextHopEntry): string {
+/** One RFC 8950 entry as a string, to compare entries. */
+function nextHopKey(entry: ExtendedNextHopEntry): string {
   return `${entry.afi}/${entry.safi}/${entry.nextHopAfi}`;
 }

@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { nextHopFromStrings, nextHopToStrings } from './attributes/attr-14-mp-reach-nlri.js';
 import { ASN4_CONTEXT } from './context.js';
 import { BgpError } from './errors.js';
-import { type AddressFamily, addressFamily, familyName, type Nlri, registerFamily } from './families.js';
+import { ipNextHop } from './families/ip.js';
+import { familyKey } from './families/key.js';
+import { familyName, familyRowOf, registerFamily } from './families/table.js';
+import type { AddressFamily } from './families/types.js';
 import { decodeIpv4Prefixes, decodeIpv6Prefixes, writeIpPrefix } from './nlri/ip.js';
 import {
   type IpPrefix,
@@ -56,11 +59,17 @@ describe('IP addresses and prefixes as text', () => {
     }
   });
   it('reads prefixes, zeroing the octets that are not sent', () => {
-    expect(parsePrefix('10.1.2.3/16')).toEqual({ afi: 1, length: 16, address: 0x0a010000, pathId: undefined });
+    expect(parsePrefix('10.1.2.3/16')).toEqual({
+      kind: 'prefix',
+      afi: 1,
+      length: 16,
+      address: 0x0a010000,
+      pathId: undefined,
+    });
     expect(parsePrefix('10.1.2.3/20').address).toBe(0x0a010200);
     expect(prefixToString(parsePrefix('2001:db8:ffff::1/33'))).toBe('2001:db8:ff00::/33');
     expect(parsePrefix('192.0.2.1').length).toBe(32);
-    expect(parsePrefix('0.0.0.0/0', 9)).toEqual({ afi: 1, length: 0, address: 0, pathId: 9 });
+    expect(parsePrefix('0.0.0.0/0', 9)).toEqual({ kind: 'prefix', afi: 1, length: 0, address: 0, pathId: 9 });
     expect(() => parsePrefix('10.0.0.0/33')).toThrow(RangeError);
     expect(() => parsePrefix('::/129')).toThrow(RangeError);
     expect(parseIpv4Prefix('10.0.0.0/8').afi).toBe(1);
@@ -138,27 +147,41 @@ describe('MP_REACH_NLRI next hops (RFC 4760 §3, RFC 2545 §3)', () => {
 describe('address-family table', () => {
   it('has rows for IPv4 and IPv6 unicast and multicast, named as ExaBGP names them', () => {
     expect([
-      addressFamily(1, 1)?.name,
-      addressFamily(1, 2)?.name,
-      addressFamily(2, 1)?.name,
-      addressFamily(2, 2)?.name,
+      familyRowOf(1, 1)?.name,
+      familyRowOf(1, 2)?.name,
+      familyRowOf(2, 1)?.name,
+      familyRowOf(2, 2)?.name,
     ]).toEqual(['ipv4 unicast', 'ipv4 multicast', 'ipv6 unicast', 'ipv6 multicast']);
     expect(familyName(1, 133)).toBe('ipv4 flow');
     expect(familyName(9, 9)).toBe('unknown-afi-0x9 unknown safi 9');
   });
   it('lets a family plug in by adding a row: MP_REACH_NLRI of it is then decoded with that codec', () => {
     // A toy family (AFI 1, SAFI 241, private use): each NLRI is one octet, read as a /8.
-    const toy: AddressFamily = {
+    const toy: AddressFamily<IpPrefix> = {
+      key: familyKey(1, 241),
       afi: 1,
       safi: 241,
       name: 'ipv4 toy',
-      nextHopLengths: [4],
-      decode(b, start, end, _addPath, out: Nlri[]) {
-        for (let i = start; i < end; i++)
-          out.push({ afi: 1, length: 8, address: (b[i]! << 24) >>> 0, pathId: undefined });
-      },
-      encode(w, nlri) {
-        w.u8(nlri.afi === 1 ? nlri.address >>> 24 : 0);
+      afiName: 'ipv4',
+      safiName: 'toy',
+      safiAliases: [],
+      exabgp: { configurable: false, groupUpdates: false, nlriField: false },
+      codec: {
+        kind: 'prefix',
+        nextHop: ipNextHop([4], undefined),
+        decode(b, start, end, _addPath, _withdraw, out) {
+          for (let i = start; i < end; i++)
+            out.push({ kind: 'prefix', afi: 1, length: 8, address: (b[i]! << 24) >>> 0, pathId: undefined });
+        },
+        encode(w, nlri) {
+          w.u8(nlri.afi === 1 ? nlri.address >>> 24 : 0);
+        },
+        size: () => 1,
+        compare: () => 0,
+        identity: (nlri) => prefixToString(nlri),
+        json: (nlri) => `{ "nlri": "${prefixToString(nlri)}" }`,
+        text: (nlri) => prefixToString(nlri),
+        fromPrefix: undefined,
       },
     };
     const body = hex('0000 0015 40010100 400200 800E0B 0001 F1 04 C0000201 00 0A 0B');

@@ -7,8 +7,13 @@
  * (its CIDR keeps the transmitted octets), so `10.0.0.255/25` decodes, prints and re-encodes unchanged.
  */
 
-/** An IPv4 prefix. `address` is the 32-bit address as an unsigned number (10.0.0.0 = 0x0a000000). */
+/**
+ * An IPv4 prefix, the NLRI of IPv4 unicast and multicast. `address` is the 32-bit address as an unsigned
+ * number (10.0.0.0 = 0x0a000000).
+ */
 export interface Ipv4Prefix {
+  /** Tells a plain prefix from the NLRI of other families that also carry a prefix (labelled, VPN). */
+  readonly kind: 'prefix';
   readonly afi: 1;
   /** Prefix length in bits, 0..32. */
   readonly length: number;
@@ -17,8 +22,9 @@ export interface Ipv4Prefix {
   readonly pathId: number | undefined;
 }
 
-/** An IPv6 prefix. `address` holds all 16 octets; octets after the prefix are zero. */
+/** An IPv6 prefix, the NLRI of IPv6 unicast and multicast. `address` holds all 16 octets; octets after the prefix are zero. */
 export interface Ipv6Prefix {
+  readonly kind: 'prefix';
   readonly afi: 2;
   /** Prefix length in bits, 0..128. */
   readonly length: number;
@@ -32,14 +38,14 @@ export type IpPrefix = Ipv4Prefix | Ipv6Prefix;
 /** An IPv4 prefix from its 32-bit address and length; throws RangeError for a length outside 0..32. */
 export function ipv4Prefix(address: number, length: number, pathId?: number): Ipv4Prefix {
   if (!Number.isInteger(length) || length < 0 || length > 32) throw new RangeError(`IPv4 prefix length ${length}`);
-  return { afi: 1, length, address: address >>> 0, pathId };
+  return { kind: 'prefix', afi: 1, length, address: address >>> 0, pathId };
 }
 
 /** An IPv6 prefix from its 16 octets and length; throws RangeError for another size or a length outside 0..128. */
 export function ipv6Prefix(address: Uint8Array, length: number, pathId?: number): Ipv6Prefix {
   if (address.length !== 16) throw new RangeError(`IPv6 address of ${address.length} octets`);
   if (!Number.isInteger(length) || length < 0 || length > 128) throw new RangeError(`IPv6 prefix length ${length}`);
-  return { afi: 2, length, address, pathId };
+  return { kind: 'prefix', afi: 2, length, address, pathId };
 }
 
 /** `"10.0.0.0"` -> 0x0a000000. Throws RangeError on anything but a dotted quad. */

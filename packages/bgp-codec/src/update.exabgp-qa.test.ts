@@ -1,7 +1,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type CodecContext, familyKey, makeContext } from './context.js';
+import { type CodecContext, makeContext } from './context.js';
+import { type FamilyKey, familyKey } from './families/key.js';
 import { decodeUpdate, encodeUpdate } from './update.js';
 
 /**
@@ -17,7 +18,7 @@ const present = existsSync(join(qaDir, 'qa', 'encoding'));
 const reason = `ExaBGP corpus not found at ${qaDir} (set EXABGP_QA_DIR)`;
 if (!present) console.warn(`skipped: ${reason}`);
 
-const FAMILY: Readonly<Record<string, string>> = {
+const FAMILY: Readonly<Record<string, FamilyKey>> = {
   'ipv4 unicast': familyKey(1, 1),
   'ipv4 multicast': familyKey(1, 2),
   'ipv6 unicast': familyKey(2, 1),
@@ -31,7 +32,7 @@ function block(text: string, name: string): string | undefined {
 function contextFor(configs: string[]): CodecContext {
   const text = configs.map((c) => readFileSync(join(qaDir, 'etc', 'exabgp', c), 'utf8')).join('\n');
   const asn4 = !/asn4\s+disable/.test(text);
-  const addPath = new Set<string>();
+  const addPath = new Set<FamilyKey>();
   if (/add-path/.test(text)) {
     const families = block(text, 'add-path') ?? block(text, 'family') ?? Object.keys(FAMILY).join(';');
     for (const [name, key] of Object.entries(FAMILY)) if (families.includes(name)) addPath.add(key);
@@ -41,7 +42,9 @@ function contextFor(configs: string[]): CodecContext {
     addPathReceive: addPath,
     addPathSend: addPath,
     // The checker echoes the speaker's OPEN, so an Extended Next Hop capability it sends is negotiated.
-    extendedNextHop: new Set(/nexthop\s*\{/.test(text) ? ['1/1/2', '1/2/2', '2/1/1', '2/2/1'] : []),
+    extendedNextHop: new Set(
+      /nexthop\s*\{/.test(text) ? [1, 2].flatMap((afi) => [familyKey(afi, 1), familyKey(afi, 2)]) : [],
+    ),
   });
 }
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { familyKeys } from '../test/family-keys.js';
 import type { PathAttribute } from './attributes/registry.js';
 import { ASN4_CONTEXT, type CodecContext, DEFAULT_CONTEXT, makeContext } from './context.js';
 import { BgpError } from './errors.js';
@@ -28,9 +29,9 @@ interface FixtureContext {
 function context(c: FixtureContext): CodecContext {
   return makeContext({
     asn4: c.asn4,
-    addPathReceive: new Set(c.addPath ?? []),
-    addPathSend: new Set(c.addPath ?? []),
-    extendedNextHop: new Set(c.extendedNextHop ?? []),
+    addPathReceive: familyKeys(c.addPath),
+    addPathSend: familyKeys(c.addPath),
+    extendedNextHop: familyKeys(c.extendedNextHop),
   });
 }
 const hex = (text: string) => Uint8Array.from(Buffer.from(text.replace(/[\s:]/g, ''), 'hex'));
@@ -153,7 +154,7 @@ describe('malformed UPDATEs and their RFC 7606 outcome (fixtures/codec/update/ma
       random = (random * 1103515245 + 12345) & 0x7fffffff;
       return random;
     };
-    const contexts = [ASN4_CONTEXT, DEFAULT_CONTEXT, makeContext({ asn4: true, addPathReceive: new Set(['1/1']) })];
+    const contexts = [ASN4_CONTEXT, DEFAULT_CONTEXT, makeContext({ asn4: true, addPathReceive: familyKeys(['1/1']) })];
     for (let round = 0; round < 20000; round++) {
       const bytes = fixedSeed.slice(0, next() % (fixedSeed.length + 1));
       for (let flips = next() % 4; flips >= 0; flips--) {
@@ -261,7 +262,7 @@ describe('UPDATE round trips over random routes (fast-check)', () => {
     .map(([length, bits, pathId]) => {
       const octets = (length + 7) >>> 3;
       const keep = octets === 0 ? 0 : (0xffffffff << (32 - octets * 8)) >>> 0;
-      return { afi: 1 as const, length, address: (bits & keep) >>> 0, pathId };
+      return { kind: 'prefix' as const, afi: 1 as const, length, address: (bits & keep) >>> 0, pathId };
     });
   const v6 = fc
     .tuple(
@@ -271,7 +272,7 @@ describe('UPDATE round trips over random routes (fast-check)', () => {
     )
     .map(([length, address, pathId]) => {
       address.fill(0, (length + 7) >>> 3);
-      return { afi: 2 as const, length, address, pathId };
+      return { kind: 'prefix' as const, afi: 2 as const, length, address, pathId };
     });
   it('decode(encode(update)) gives the routes back, with and without ADD-PATH, for IPv4 and IPv6 families', () => {
     fc.assert(
@@ -283,7 +284,7 @@ describe('UPDATE round trips over random routes (fast-check)', () => {
         fc.boolean(),
         fc.constantFrom(1, 2),
         (withdrawn, nlri, reach, unreach, addPath, safi) => {
-          const families = addPath ? new Set(['1/1', `2/${safi}`]) : new Set<string>();
+          const families = familyKeys(addPath ? ['1/1', `2/${safi}`] : []);
           const ctx = makeContext({ asn4: true, addPathReceive: families, addPathSend: families });
           // Without ADD-PATH the path identifier is not sent, so none comes back.
           const strip = <T extends { pathId: number | undefined }>(p: T): T =>

@@ -5,7 +5,8 @@ import { AttributeFlag, copyBytes, type ErrorAction, readU16, updateError } from
 import { HEADER_LENGTH, MAX_EXTENDED_MESSAGE_LENGTH, MAX_MESSAGE_LENGTH, MessageType } from './constants.js';
 import type { CodecContext } from './context.js';
 import { BgpError, UpdateSubcode } from './errors.js';
-import { addressFamily, type Nlri } from './families.js';
+import { familyKey } from './families/key.js';
+import { familyRowOf, type Nlri } from './families/table.js';
 import { beginMessage, endMessage } from './header.js';
 import { decodeIpv4Prefixes, writeIpPrefix } from './nlri/ip.js';
 import type { Ipv4Prefix } from './prefix.js';
@@ -46,6 +47,9 @@ export interface UpdateMessage {
 }
 
 const NO_ISSUES: readonly AttributeIssue[] = Object.freeze([]);
+
+/** The Withdrawn Routes and NLRI fields carry IPv4 unicast (RFC 4271 §4.3). */
+const IPV4_UNICAST_KEY = familyKey(1, 1);
 
 /** RFC 4271 §6.3 errors in the Withdrawn Routes and NLRI fields: 3/10 Invalid Network Field, no data. */
 function decodeIpv4Field(body: Uint8Array, start: number, end: number, addPath: boolean, name: string): Ipv4Prefix[] {
@@ -94,7 +98,7 @@ export function decodeUpdate(body: Uint8Array, ctx: CodecContext, options?: Deco
   if (attributesEnd > length) {
     throw updateError(UpdateSubcode.MALFORMED_ATTRIBUTE_LIST, 'Total Path Attribute Length overruns the message');
   }
-  const addPath = ctx.addPathReceive.size > 0 && ctx.addPathReceive.has('1/1');
+  const addPath = ctx.addPathReceive.size > 0 && ctx.addPathReceive.has(IPV4_UNICAST_KEY);
   // RFC 7606 §5.3: a syntactically incorrect Withdrawn Routes or NLRI field cannot be treated as withdraw.
   const withdrawn = decodeIpv4Field(body, 2, withdrawnEnd, addPath, 'Withdrawn Routes');
 
@@ -266,7 +270,7 @@ const MANDATORY_WITH_NLRI = MANDATORY | (1 << 3);
 function mpFamilyKnown(body: Uint8Array, code: number, start: number, end: number): boolean {
   if (end - start < 3) return true; // too short: the row reports it
   if (code === 15 && end - start === 3) return true;
-  return addressFamily(readU16(body, start), body[start + 2]!) !== undefined;
+  return familyRowOf(readU16(body, start), body[start + 2]!)?.codec !== undefined;
 }
 
 /**
@@ -319,7 +323,7 @@ function treatAsWithdraw(message: UpdateMessage): void {
  */
 export function writeUpdate(writer: ByteWriter, msg: UpdateMessage, ctx: CodecContext): number {
   const start = beginMessage(writer, MessageType.UPDATE);
-  const addPath = ctx.addPathSend.size > 0 && ctx.addPathSend.has('1/1');
+  const addPath = ctx.addPathSend.size > 0 && ctx.addPathSend.has(IPV4_UNICAST_KEY);
   const withdrawnAt = writer.mark(2);
   for (const prefix of msg.withdrawn) writeIpPrefix(writer, prefix, addPath);
   writer.fill(withdrawnAt, 2);

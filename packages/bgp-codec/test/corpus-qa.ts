@@ -6,6 +6,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type FamilyKey, familyKey } from '../src/families/key.js';
+import { familyRowByName, familyRows } from '../src/families/table.js';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -127,9 +129,9 @@ export function toHex(bytes: Uint8Array): string {
  * test): `1/1` for the withdrawn routes and NLRI fields, the AFI/SAFI of MP_REACH_NLRI and MP_UNREACH_NLRI.
  * An empty UPDATE is the IPv4 unicast End-of-RIB. Undefined when the message is not a well-formed UPDATE.
  */
-export function updateFamilies(message: Uint8Array): Set<string> | undefined {
+export function updateFamilies(message: Uint8Array): Set<FamilyKey> | undefined {
   if (message.length < 23 || message[18] !== 2) return undefined;
-  const families = new Set<string>();
+  const families = new Set<FamilyKey>();
   const u16 = (at: number) => ((message[at] ?? 0) << 8) | (message[at + 1] ?? 0);
   const withdrawnLength = u16(19);
   let at = 21 + withdrawnLength;
@@ -138,54 +140,36 @@ export function updateFamilies(message: Uint8Array): Set<string> | undefined {
   at += 2;
   const end = at + attributesLength;
   if (end > message.length) return undefined;
-  if (withdrawnLength > 0 || end < message.length) families.add('1/1');
+  if (withdrawnLength > 0 || end < message.length) families.add(familyKey(1, 1));
   while (at < end) {
     const flags = message[at] ?? 0;
     const code = message[at + 1] ?? 0;
     const extended = (flags & 0x10) !== 0;
     const length = extended ? u16(at + 2) : (message[at + 2] ?? 0);
     const value = at + (extended ? 4 : 3);
-    if (code === 14 || code === 15) families.add(`${u16(value)}/${message[value + 2]}`);
+    if (code === 14 || code === 15) families.add(familyKey(u16(value), message[value + 2] ?? 0));
     at = value + length;
   }
-  if (families.size === 0 && attributesLength === 0) families.add('1/1');
+  if (families.size === 0 && attributesLength === 0) families.add(familyKey(1, 1));
   return families;
 }
 
 /** What the speaker of a configuration advertises, so what the checker's echoed OPEN negotiates. */
 export interface SpeakerCapabilities {
   readonly asn4: boolean;
-  /** `afi/safi` families with ADD-PATH in both directions (the echo advertises send/receive back). */
-  readonly addPath: ReadonlySet<string>;
-  /** `afi/safi/nexthopAfi` from the `nexthop { }` block (RFC 8950). */
-  readonly extendedNextHop: ReadonlySet<string>;
+  /** Families with ADD-PATH in both directions (the echo advertises send/receive back). */
+  readonly addPath: ReadonlySet<FamilyKey>;
+  /** Families of the `nexthop { }` block (RFC 8950). */
+  readonly extendedNextHop: ReadonlySet<FamilyKey>;
 }
 
-const AFI: Record<string, number> = { ipv4: 1, ipv6: 2, l2vpn: 25, 'bgp-ls': 16388 };
-const SAFI: Record<string, number> = {
-  unicast: 1,
-  multicast: 2,
-  'nlri-mpls': 4,
-  labeled: 4,
-  'mcast-vpn': 5,
-  vpls: 65,
-  evpn: 70,
-  'bgp-ls': 71,
-  'bgp-ls-vpn': 72,
-  'sr-policy': 73,
-  mup: 85,
-  'mpls-vpn': 128,
-  rtc: 132,
-  flow: 133,
-  'flow-vpn': 134,
-};
-/** ExaBGP's Capabilities._ADD_PATH: the families ADD-PATH may be advertised for. */
-const ADD_PATH_FAMILIES = ['1/1', '2/1', '1/4', '2/4', '1/128', '2/128', '1/85', '2/85'];
+/** ExaBGP's Capabilities._ADD_PATH: the families ADD-PATH may be advertised for, from the codec's table. */
+const ADD_PATH_FAMILIES = familyRows()
+  .filter((row) => row.exabgp.addPathOrder !== undefined)
+  .map((row) => row.key);
 
-function familyOf(afi: string, safi: string): string | undefined {
-  const a = AFI[afi];
-  const s = SAFI[safi];
-  return a === undefined || s === undefined ? undefined : `${a}/${s}`;
+function familyOf(afi: string, safi: string): FamilyKey | undefined {
+  return familyRowByName(`${afi} ${safi}`)?.key;
 }
 
 /** The body of the first `name { ... }` block in `text` (braces balanced), or undefined. */
@@ -210,7 +194,7 @@ export function readSpeakerCapabilities(configName: string): SpeakerCapabilities
   const capability = block(text, 'capability') ?? '';
   const asn4 = !/\basn4\s+disable/.test(capability);
   const addPathMode = /\badd-path\s+([a-z/]+)/.exec(capability)?.[1];
-  const families = new Set<string>();
+  const families = new Set<FamilyKey>();
   const familyBlock = block(text, 'family');
   if (familyBlock) {
     for (const [, afi, safi] of familyBlock.matchAll(/([a-z0-9-]+)\s+([a-z0-9-]+)\s*;/g)) {
@@ -220,10 +204,10 @@ export function readSpeakerCapabilities(configName: string): SpeakerCapabilities
   } else {
     for (const family of ADD_PATH_FAMILIES) families.add(family);
   }
-  const addPath = new Set<string>();
+  const addPath = new Set<FamilyKey>();
   if (addPathMode === 'send/receive') {
     const addPathBlock = block(text, 'add-path');
-    const wanted = new Set<string>();
+    const wanted = new Set<FamilyKey>();
     if (addPathBlock) {
       for (const [, afi, safi] of addPathBlock.matchAll(/([a-z0-9-]+)\s+([a-z0-9-]+)[^;]*;/g)) {
         const family = familyOf(afi ?? '', safi ?? '');
@@ -234,13 +218,12 @@ export function readSpeakerCapabilities(configName: string): SpeakerCapabilities
       if (families.has(family) && (wanted.size === 0 || wanted.has(family))) addPath.add(family);
     }
   }
-  const extendedNextHop = new Set<string>();
+  const extendedNextHop = new Set<FamilyKey>();
   const nexthopBlock = block(text, 'nexthop');
   if (nexthopBlock) {
     for (const [, afi, safi, nhAfi] of nexthopBlock.matchAll(/([a-z0-9-]+)\s+([a-z0-9-]+)\s+([a-z0-9-]+)\s*;/g)) {
       const family = familyOf(afi ?? '', safi ?? '');
-      const nh = AFI[nhAfi ?? ''];
-      if (family && nh) extendedNextHop.add(`${family}/${nh}`);
+      if (family !== undefined && nhAfi !== afi) extendedNextHop.add(family);
     }
   }
   return { asn4, addPath, extendedNextHop };

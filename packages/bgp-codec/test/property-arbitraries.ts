@@ -9,9 +9,11 @@ import type { AsPathSegment } from '../src/attributes/attr-02-as-path.js';
 import type { PathAttribute } from '../src/attributes/registry.js';
 import type { Capability } from '../src/capabilities.js';
 import { type CodecContext, makeContext } from '../src/context.js';
+import { familyKey } from '../src/families/key.js';
 import type { BgpMessage } from '../src/message.js';
 import type { Ipv4Prefix, Ipv6Prefix } from '../src/prefix.js';
 import type { UpdateMessage } from '../src/update.js';
+import { familyKeys } from './family-keys.js';
 
 const u8 = fc.integer({ min: 0, max: 0xff });
 const u16 = fc.integer({ min: 0, max: 0xffff });
@@ -30,9 +32,9 @@ export const contextArb: fc.Arbitrary<CodecContext> = fc
     makeContext({
       asn4,
       extendedMessage,
-      addPathReceive: new Set(addPath),
-      addPathSend: new Set(addPath),
-      extendedNextHop: new Set(extendedNextHop),
+      addPathReceive: familyKeys(addPath),
+      addPathSend: familyKeys(addPath),
+      extendedNextHop: familyKeys(extendedNextHop),
     }),
   );
 
@@ -43,7 +45,7 @@ function ipv4PrefixArb(pathIds: boolean): fc.Arbitrary<Ipv4Prefix> {
     .map(({ length, address, pathId }) => {
       const octets = (length + 7) >>> 3;
       const mask = octets === 0 ? 0 : octets === 4 ? 0xffffffff : (0xffffffff << (32 - octets * 8)) >>> 0;
-      return { afi: 1 as const, length, address: (address & mask) >>> 0, pathId };
+      return { kind: 'prefix' as const, afi: 1 as const, length, address: (address & mask) >>> 0, pathId };
     });
 }
 
@@ -57,7 +59,7 @@ function ipv6PrefixArb(pathIds: boolean): fc.Arbitrary<Ipv6Prefix> {
     .map(({ length, bytes, pathId }) => {
       const address = bytes.slice();
       address.fill(0, (length + 7) >>> 3);
-      return { afi: 2 as const, length, address, pathId };
+      return { kind: 'prefix' as const, afi: 2 as const, length, address, pathId };
     });
 }
 
@@ -129,15 +131,15 @@ function mpFamilies(ctx: CodecContext): Array<{ afi: number; safi: number; nextH
     { afi: 2, safi: 1, nextHopLengths: [16, 32] },
     { afi: 2, safi: 2, nextHopLengths: [16, 32] },
   ];
-  if (ctx.extendedNextHop.has('1/1/2')) families.push({ afi: 1, safi: 1, nextHopLengths: [16, 32] });
-  if (ctx.extendedNextHop.has('1/2/2')) families[0] = { afi: 1, safi: 2, nextHopLengths: [4, 16, 32] };
+  if (ctx.extendedNextHop.has(familyKey(1, 1))) families.push({ afi: 1, safi: 1, nextHopLengths: [16, 32] });
+  if (ctx.extendedNextHop.has(familyKey(1, 2))) families[0] = { afi: 1, safi: 2, nextHopLengths: [4, 16, 32] };
   return families;
 }
 
 function mpArbs(ctx: CodecContext): fc.Arbitrary<PathAttribute[]> {
   const family = fc.constantFrom(...mpFamilies(ctx));
   const nlriOf = (afi: number, safi: number, max: number) => {
-    const pathIds = ctx.addPathReceive.has(`${afi}/${safi}`);
+    const pathIds = ctx.addPathReceive.has(familyKey(afi, safi));
     const prefix: fc.Arbitrary<Ipv4Prefix | Ipv6Prefix> = afi === 1 ? ipv4PrefixArb(pathIds) : ipv6PrefixArb(pathIds);
     return fc.array(prefix, { maxLength: max });
   };
@@ -164,7 +166,7 @@ function mpArbs(ctx: CodecContext): fc.Arbitrary<PathAttribute[]> {
 
 /** A valid UPDATE for `ctx`, attributes in a random wire order. */
 export function updateArb(ctx: CodecContext): fc.Arbitrary<UpdateMessage> {
-  const pathIds = ctx.addPathReceive.has('1/1');
+  const pathIds = ctx.addPathReceive.has(familyKey(1, 1));
   const arbs = attributeArbs(ctx);
   const optional = fc.subarray(Object.keys(arbs).filter((k) => !['origin', 'asPath', 'nextHop'].includes(k)));
   return fc

@@ -17,7 +17,7 @@ export function routeUpdate(n: number): UpdateMessage {
       { kind: 'as-path', code: 2, segments: [{ type: 2, asns: [65001] }] },
       { kind: 'next-hop', code: 3, nextHop: 0xc0000201 },
     ],
-    nlri: [{ afi: 1, length: 32, address: (BASE + n) >>> 0, pathId: undefined }],
+    nlri: [{ kind: 'prefix', afi: 1, length: 32, address: (BASE + n) >>> 0, pathId: undefined }],
   } as UpdateMessage;
 }
 

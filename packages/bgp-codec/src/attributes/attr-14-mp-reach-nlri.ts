@@ -1,8 +1,10 @@
 import type { CodecContext } from '../context.js';
-import { familyKey } from '../context.js';
 import { BgpError, UpdateSubcode } from '../errors.js';
-import { addressFamily, type Nlri, nextHopAcceptable } from '../families.js';
-import { ipv4ToString, ipv6ToString, parseIpv4, parseIpv6 } from '../prefix.js';
+import { ipAddressOctets } from '../families/ip.js';
+import type { FamilyKey } from '../families/key.js';
+import { familyRowOf, type Nlri } from '../families/table.js';
+import type { AddressFamily } from '../families/types.js';
+import { ipv4ToString, ipv6ToString } from '../prefix.js';
 import { type AttributeRow, copyBytes, malformed, readU16, readU32 } from './types.js';
 
 /**
@@ -24,7 +26,7 @@ export interface MpReachNlriAttribute {
 }
 
 /**
- * Read NLRI of a registered family; RFC 4760 §7 / RFC 7606 §5.3 and §3(j): NLRI that cannot be parsed in
+ * Read NLRI of a family with a codec; RFC 4760 §7 / RFC 7606 §5.3 and §3(j): NLRI that cannot be parsed in
  * MP_REACH_NLRI or MP_UNREACH_NLRI means session reset (or AFI/SAFI disable, which the codec does not do),
  * reported as an Optional Attribute Error (RFC 4760 §7) with the attribute as data.
  */
@@ -36,19 +38,38 @@ export function decodeFamilyNlri(
   safi: number,
   ctx: CodecContext,
   name: string,
+  withdraw: boolean,
 ): Nlri[] {
-  const family = addressFamily(afi, safi);
+  const family = familyRowOf(afi, safi);
   const out: Nlri[] = [];
   if (start === end) return out;
-  if (!family)
+  const codec = family?.codec;
+  if (family === undefined || codec === undefined)
     throw malformed(UpdateSubcode.OPTIONAL_ATTRIBUTE_ERROR, `${name}: no NLRI codec for AFI ${afi} SAFI ${safi}`);
   try {
-    family.decode(b, start, end, ctx.addPathReceive.size > 0 && ctx.addPathReceive.has(familyKey(afi, safi)), out);
+    codec.decode(b, start, end, ctx.addPathReceive.size > 0 && ctx.addPathReceive.has(family.key), withdraw, out);
   } catch (error) {
     if (error instanceof BgpError) throw malformed(UpdateSubcode.OPTIONAL_ATTRIBUTE_ERROR, `${name}: ${error.message}`);
     throw error;
   }
   return out;
+}
+
+/**
+ * Whether an MP_REACH_NLRI next hop of `length` octets is acceptable for `family` in this session: one of the
+ * family's own lengths, or of its RFC 8950 other-version next hop when the context negotiated it.
+ */
+export function nextHopAcceptable(family: AddressFamily, length: number, ctx: CodecContext): boolean {
+  const nextHop = family.codec?.nextHop;
+  if (nextHop === undefined) return true;
+  if (nextHop.lengths.includes(length)) return true;
+  if (!nextHop.extended?.lengths.includes(length)) return false;
+  return ctx.extendedNextHop.has(family.key);
+}
+
+/** The family's key when ADD-PATH sends path identifiers for it. */
+function sendsPathIds(ctx: CodecContext, key: FamilyKey): boolean {
+  return ctx.addPathSend.size > 0 && ctx.addPathSend.has(key);
 }
 
 export const MP_REACH_NLRI: AttributeRow<MpReachNlriAttribute> = {
@@ -72,21 +93,26 @@ export const MP_REACH_NLRI: AttributeRow<MpReachNlriAttribute> = {
     const nextHopEnd = start + 4 + nextHopLength;
     if (nextHopEnd + 1 > end)
       throw malformed(UpdateSubcode.OPTIONAL_ATTRIBUTE_ERROR, 'MP_REACH_NLRI next hop overruns');
-    const family = addressFamily(afi, safi);
-    if (family && !nextHopAcceptable(family, nextHopLength, ctx.extendedNextHop)) {
+    const family = familyRowOf(afi, safi);
+    if (family && !nextHopAcceptable(family, nextHopLength, ctx)) {
       throw malformed(
         UpdateSubcode.OPTIONAL_ATTRIBUTE_ERROR,
         `MP_REACH_NLRI ${family.name} next hop of ${nextHopLength} octets`,
       );
     }
     const nextHop = copyBytes(b, start + 4, nextHopEnd);
+    const problem = family?.codec?.nextHop.check(nextHop);
+    if (problem !== undefined) {
+      throw malformed(UpdateSubcode.OPTIONAL_ATTRIBUTE_ERROR, `MP_REACH_NLRI ${family!.name}: ${problem}`);
+    }
     // RFC 4760 §3: the Reserved octet "MUST be set to 0, and SHOULD be ignored upon receipt".
-    const nlri = decodeFamilyNlri(b, nextHopEnd + 1, end, afi, safi, ctx, 'MP_REACH_NLRI');
+    const nlri = decodeFamilyNlri(b, nextHopEnd + 1, end, afi, safi, ctx, 'MP_REACH_NLRI', false);
     return { kind: 'mp-reach-nlri', code: 14, flags, afi, safi, nextHop, nlri };
   },
   encode(w, attribute, ctx) {
-    const family = addressFamily(attribute.afi, attribute.safi);
-    if (!family && attribute.nlri.length > 0) {
+    const family = familyRowOf(attribute.afi, attribute.safi);
+    const codec = family?.codec;
+    if (codec === undefined && attribute.nlri.length > 0) {
       throw new RangeError(`no NLRI codec for AFI ${attribute.afi} SAFI ${attribute.safi}`);
     }
     w.u16(attribute.afi);
@@ -94,9 +120,9 @@ export const MP_REACH_NLRI: AttributeRow<MpReachNlriAttribute> = {
     w.u8(attribute.nextHop.length);
     w.bytes(attribute.nextHop);
     w.u8(0);
-    if (!family) return;
-    const addPath = ctx.addPathSend.size > 0 && ctx.addPathSend.has(familyKey(attribute.afi, attribute.safi));
-    for (const nlri of attribute.nlri) family.encode(w, nlri, addPath);
+    if (family === undefined || codec === undefined) return;
+    const addPath = sendsPathIds(ctx, family.key);
+    for (const nlri of attribute.nlri) codec.encode(w, nlri, addPath);
   },
 };
 
@@ -120,15 +146,5 @@ export function nextHopToStrings(nextHop: Uint8Array): string[] {
 
 /** The next hop octets for an address (IPv4 or IPv6) and an optional IPv6 link-local one (RFC 2545 §3). */
 export function nextHopFromStrings(address: string, linkLocal?: string): Uint8Array {
-  if (!address.includes(':')) {
-    if (linkLocal !== undefined) throw new RangeError('a link-local next hop goes with an IPv6 global one');
-    const value = parseIpv4(address);
-    return Uint8Array.of(value >>> 24, (value >>> 16) & 0xff, (value >>> 8) & 0xff, value & 0xff);
-  }
-  const global = parseIpv6(address);
-  if (linkLocal === undefined) return global;
-  const both = new Uint8Array(32);
-  both.set(global);
-  both.set(parseIpv6(linkLocal), 16);
-  return both;
+  return ipAddressOctets(address, linkLocal);
 }

@@ -1,6 +1,5 @@
-import { familyKey } from '../context.js';
 import { UpdateSubcode } from '../errors.js';
-import { addressFamily, type Nlri } from '../families.js';
+import { familyRowOf, type Nlri } from '../families/table.js';
 import { decodeFamilyNlri } from './attr-14-mp-reach-nlri.js';
 import { type AttributeRow, malformed, readU16 } from './types.js';
 
@@ -29,18 +28,19 @@ export const MP_UNREACH_NLRI: AttributeRow<MpUnreachNlriAttribute> = {
       throw malformed(UpdateSubcode.OPTIONAL_ATTRIBUTE_ERROR, `MP_UNREACH_NLRI of ${end - start} octets`);
     const afi = readU16(b, start);
     const safi = b[start + 2]!;
-    const withdrawn = decodeFamilyNlri(b, start + 3, end, afi, safi, ctx, 'MP_UNREACH_NLRI');
+    const withdrawn = decodeFamilyNlri(b, start + 3, end, afi, safi, ctx, 'MP_UNREACH_NLRI', true);
     return { kind: 'mp-unreach-nlri', code: 15, flags, afi, safi, withdrawn };
   },
   encode(w, attribute, ctx) {
-    const family = addressFamily(attribute.afi, attribute.safi);
-    if (!family && attribute.withdrawn.length > 0) {
+    const family = familyRowOf(attribute.afi, attribute.safi);
+    const codec = family?.codec;
+    if (codec === undefined && attribute.withdrawn.length > 0) {
       throw new RangeError(`no NLRI codec for AFI ${attribute.afi} SAFI ${attribute.safi}`);
     }
     w.u16(attribute.afi);
     w.u8(attribute.safi);
-    if (!family) return;
-    const addPath = ctx.addPathSend.size > 0 && ctx.addPathSend.has(familyKey(attribute.afi, attribute.safi));
-    for (const nlri of attribute.withdrawn) family.encode(w, nlri, addPath);
+    if (family === undefined || codec === undefined) return;
+    const addPath = ctx.addPathSend.size > 0 && ctx.addPathSend.has(family.key);
+    for (const nlri of attribute.withdrawn) codec.encode(w, nlri, addPath);
   },
 };

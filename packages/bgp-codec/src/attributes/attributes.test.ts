@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { familyKeys } from '../../test/family-keys.js';
 import { type CodecContext, makeContext } from '../context.js';
 import { decodeUpdate, encodeUpdate } from '../update.js';
 import { AS_TRANS, type AsPathSegment } from './attr-02-as-path.js';
@@ -47,9 +48,9 @@ interface FixtureContext {
 function context(c: FixtureContext): CodecContext {
   return makeContext({
     asn4: c.asn4,
-    addPathReceive: new Set(c.addPath ?? []),
-    addPathSend: new Set(c.addPath ?? []),
-    extendedNextHop: new Set(c.extendedNextHop ?? []),
+    addPathReceive: familyKeys(c.addPath),
+    addPathSend: familyKeys(c.addPath),
+    extendedNextHop: familyKeys(c.extendedNextHop),
   });
 }
 const hex = (text: string) => Uint8Array.from(Buffer.from(text, 'hex'));

@@ -4,7 +4,8 @@
  * so that key order, spacing and number formatting are ExaBGP's own, not merely equivalent JSON.
  */
 
-import { afiName, safiName } from '../families.js';
+import { afiName } from '../families/key.js';
+import { safiName } from '../families/table.js';
 import type { KeepaliveMessage } from '../keepalive.js';
 import type { BgpMessage } from '../message.js';
 import type { NotificationMessage } from '../notification.js';

@@ -5,7 +5,8 @@
  * printed by that capability class's json(), reproduced here with its spacing.
  */
 import type { Capability } from '../capabilities.js';
-import { afiName, safiName } from '../families.js';
+import { afiName } from '../families/key.js';
+import { safiName } from '../families/table.js';
 import { hexUpper, pyJsonString } from './format.js';
 
 const ADD_PATH_NAMES: Readonly<Record<number, string>> = { 0: 'disabled', 1: 'receive', 2: 'send', 3: 'send/receive' };

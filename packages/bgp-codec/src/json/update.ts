@@ -9,8 +9,9 @@
 import type { AsPathSegment } from '../attributes/attr-02-as-path.js';
 import type { ExtendedCommunity } from '../attributes/attr-16-extended-communities.js';
 import type { PathAttribute } from '../attributes/registry.js';
-import type { Nlri } from '../families.js';
-import { afiName, safiName } from '../families.js';
+import { afiName } from '../families/key.js';
+import type { Nlri } from '../families/table.js';
+import { safiName } from '../families/table.js';
 import { isEndOfRib, type UpdateMessage } from '../update.js';
 import { extendedCommunityJson } from './extended-community.js';
 import { hexLower, ipText, ipv4FromNumber, ipv6Text, pyJsonString } from './format.js';

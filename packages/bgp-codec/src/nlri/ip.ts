@@ -53,7 +53,7 @@ export function decodeIpv4Prefixes(b: Uint8Array, start: number, end: number, ad
         break;
     }
     i += octets;
-    const prefix: Ipv4Prefix = { afi: 1, length, address: address >>> 0, pathId };
+    const prefix: Ipv4Prefix = { kind: 'prefix', afi: 1, length, address: address >>> 0, pathId };
     out.push(prefix);
   }
 }
@@ -74,7 +74,7 @@ export function decodeIpv6Prefixes(b: Uint8Array, start: number, end: number, ad
     const address = new Uint8Array(16);
     for (let k = 0; k < octets; k++) address[k] = b[i + k]!;
     i += octets;
-    const prefix: Ipv6Prefix = { afi: 2, length, address, pathId };
+    const prefix: Ipv6Prefix = { kind: 'prefix', afi: 2, length, address, pathId };
     out.push(prefix);
   }
 }

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { addressFamily, BgpError, decodeMessage, type ExabgpNeighbor, exabgpJson, makeContext } from 'bgp-codec';
-import { AFI_CODES, SAFI_CODES } from '../families.js';
+import { BgpError, decodeMessage, type ExabgpNeighbor, exabgpJson, familyRowByName, makeContext } from 'bgp-codec';
 import { dropTopLevel, firstDifference, type Json, jsonEqual } from './json.js';
 import { fail, pass, type TestResult } from './result.js';
 
@@ -52,11 +51,9 @@ function hexBytes(hex: string): Uint8Array {
 
 /** The test's family (`ipv4 flow`) when the codec has no NLRI codec for it. */
 function missingFamily(family: string): string | undefined {
-  const [afi, safi] = family.split(' ');
-  const afiCode = (AFI_CODES as Record<string, number>)[afi ?? ''];
-  const safiCode = (SAFI_CODES as Record<string, number>)[safi ?? ''];
-  if (afiCode === undefined || safiCode === undefined) return undefined;
-  return addressFamily(afiCode, safiCode) === undefined ? family : undefined;
+  const row = familyRowByName(family);
+  if (row === undefined) return undefined;
+  return row.codec === undefined ? family : undefined;
 }
 
 /**

@@ -1,0 +1,3 @@
+export * from './key.js';
+export * from './table.js';
+export * from './types.js';
