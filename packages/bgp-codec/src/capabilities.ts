@@ -1,4 +1,7 @@
 import { BgpError, ErrorCode, OpenSubcode } from './errors.js';
+import { afiName } from './families/key.js';
+import { safiName } from './families/table.js';
+import { hexUpper, pyJsonString } from './json/format.js';
 import { ByteWriter } from './writer.js';
 
 /**
@@ -192,6 +195,96 @@ export interface CapabilityRow<C extends Capability = Capability> {
   readonly decode: (value: Uint8Array) => C;
   /** Write the Capability Value (not the code or length). */
   readonly encode: (capability: C, writer: ByteWriter) => void;
+  /** What ExaBGP prints for the capability in an OPEN's JSON (its capability class's json()). */
+  // biome-ignore lint/suspicious/noExplicitAny: each row folds into an entry of its own type
+  readonly json: CapabilityJson<C, any>;
+}
+
+/**
+ * ExaBGP's JSON of a capability code. ExaBGP folds the capabilities of an OPEN into one entry per code, in
+ * the order each code first appears (Capabilities.unpack): some classes accumulate (multiprotocol, ADD-PATH,
+ * extended next hop), the others keep the last one received.
+ */
+export interface CapabilityJson<C extends Capability, E> {
+  /** The entry after `capability`, from the entry of its code so far (undefined for the first). */
+  fold(entry: E | undefined, capability: C): E;
+  /** The entry's JSON; `open` is every capability of the OPEN (some print the variant of the last one read). */
+  print(entry: E, open: readonly Capability[]): string;
+}
+
+/** A capability whose entry is the last one of its code, printed on its own. */
+function last<C extends Capability>(print: (capability: C) => string): CapabilityJson<C, C> {
+  return { fold: (_entry, capability) => capability, print: (entry) => print(entry) };
+}
+
+const familyText = (afi: number, safi: number) => `${afiName(afi)}/${safiName(safi)}`;
+
+/**
+ * ExaBGP registers one class for route refresh codes 2 and 128, and one for multisession codes 68 and 131,
+ * and looking a class up by code sets the class's ID: every entry of the class prints the variant of the
+ * code read last.
+ */
+function lastIsCisco(open: readonly Capability[], rfc: CapabilityType, cisco: CapabilityType): boolean {
+  let isCisco = false;
+  for (const c of open) {
+    if (c.type === rfc || c.type === cisco) {
+      isCisco = c.type === 'multisession' ? c.variant === 'cisco' : c.type === cisco;
+    }
+  }
+  return isCisco;
+}
+
+const ROUTE_REFRESH_JSON: CapabilityJson<Capability, Capability> = {
+  fold: (_entry, capability) => capability,
+  print: (_entry, open) =>
+    `{ "name": "route-refresh", "variant": "${lastIsCisco(open, 'route-refresh', 'route-refresh-cisco') ? 'Cisco' : 'RFC'}" }`,
+};
+
+const ADD_PATH_NAMES: Readonly<Record<number, string>> = { 0: 'disabled', 1: 'receive', 2: 'send', 3: 'send/receive' };
+
+/** unknown.py: IANA's range for the code, and the value in upper-case hex. */
+function unknownJson(capability: UnknownCapability): string {
+  const code = capability.code;
+  const iana = code >= 70 && code < 128 ? 'unassigned' : code >= 128 && code < 256 ? 'reserved' : 'unknown';
+  return `{ "name": "unknown", "iana": "${iana}", "value": ${code}, "raw": "${hexUpper(capability.data)}" }`;
+}
+
+/**
+ * Capabilities ExaBGP interprets that the codec keeps raw, as {@link UnknownCapability}: what ExaBGP prints
+ * for them. Any other raw code prints as ExaBGP's unknown capability.
+ */
+const RAW_CAPABILITY_JSON: ReadonlyMap<number, CapabilityJson<UnknownCapability, unknown>> = new Map<
+  number,
+  CapabilityJson<UnknownCapability, unknown>
+>([
+  [
+    // draft-abraitis-idr-addpath-paths-limit: AFI (2), SAFI (1), limit (2), repeated.
+    76,
+    {
+      fold(entry, capability) {
+        const families = (entry as Map<string, number> | undefined) ?? new Map<string, number>();
+        const d = capability.data;
+        for (let at = 0; at + 5 <= d.length; at += 5) {
+          families.set(familyText((d[at]! << 8) | d[at + 1]!, d[at + 2]!), (d[at + 3]! << 8) | d[at + 4]!);
+        }
+        return families;
+      },
+      print(entry) {
+        const families = [...(entry as Map<string, number>)].map(([name, limit]) => `"${name}": ${limit}`).join(', ');
+        return `{ "name": "paths-limit"${families ? ', ' : ''}${families} }`;
+      },
+    },
+  ],
+  // draft-ietf-idr-operational-message, ExaBGP's own code.
+  [185, last(() => '{ "name": "operational" }')],
+]);
+
+const UNKNOWN_CAPABILITY_JSON: CapabilityJson<UnknownCapability, UnknownCapability> = last(unknownJson);
+
+/** The JSON of a capability's code: its row's, or for a code the codec keeps raw, ExaBGP's. */
+export function capabilityJson(capability: Capability): CapabilityJson<Capability, unknown> {
+  if (capability.type !== 'unknown') return BY_CODE[capabilityCode(capability)]!.json;
+  return (RAW_CAPABILITY_JSON.get(capability.code) ?? UNKNOWN_CAPABILITY_JSON) as CapabilityJson<Capability, unknown>;
 }
 
 /**
@@ -227,11 +320,18 @@ function row<C extends Capability>(definition: CapabilityRow<C>): CapabilityRow 
   return definition as unknown as CapabilityRow;
 }
 
-function emptyValue<C extends Capability>(code: number, type: C['type'], name: string, value: C): CapabilityRow {
+function emptyValue<C extends Capability>(
+  code: number,
+  type: C['type'],
+  name: string,
+  value: C,
+  json: CapabilityJson<C, unknown>,
+): CapabilityRow {
   return row<C>({
     code,
     type,
     name,
+    json,
     decode(bytes) {
       // The specifications give these capabilities a length of 0 (RFC 2918 §2, RFC 8654 §3, RFC 7313 §3).
       if (bytes.length !== 0) throw malformed(name, `length ${bytes.length}, expected 0`);
@@ -275,11 +375,19 @@ const ENHANCED_ROUTE_REFRESH: EnhancedRouteRefreshCapability = Object.freeze({ t
 const LINK_LOCAL_NEXT_HOP: LinkLocalNextHopCapability = Object.freeze({ type: 'link-local-next-hop' });
 const ROUTE_REFRESH_CISCO: RouteRefreshCiscoCapability = Object.freeze({ type: 'route-refresh-cisco' });
 
+const MULTISESSION_JSON: CapabilityJson<MultisessionCapability, MultisessionCapability> = {
+  fold: (_entry, capability) => capability,
+  // ms.py does not read the value on receipt: the list of session capabilities stays empty.
+  print: (_entry, open) =>
+    `{ "name": "multisession", "variant": "${lastIsCisco(open, 'multisession', 'multisession') ? 'Cisco' : 'RFC'}", "capabilities": [ ] }`,
+};
+
 function multisessionRow(code: number, variant: 'rfc' | 'cisco', name: string): CapabilityRow {
   return row<MultisessionCapability>({
     code,
     type: 'multisession',
     name,
+    json: MULTISESSION_JSON,
     decode: (data) => ({ type: 'multisession', variant, data: new Uint8Array(data) }),
     encode: (capability, writer) => {
       writer.bytes(capability.data);
@@ -292,6 +400,16 @@ const ROWS: readonly CapabilityRow[] = [
     code: CapabilityCode.MULTIPROTOCOL,
     type: 'multiprotocol',
     name: 'Multiprotocol Extensions (RFC 4760)',
+    json: {
+      fold(entry: string[] | undefined, capability) {
+        const families = entry ?? [];
+        const name = familyText(capability.afi, capability.safi);
+        if (!families.includes(name)) families.push(name);
+        return families;
+      },
+      print: (families: string[]) =>
+        `{ "name": "multiprotocol", "families": [${families.map((f) => ` "${f}"`).join(',')} ] }`,
+    },
     decode(value): MultiprotocolCapability {
       // RFC 4760 §8: AFI (2), Reserved (1, ignored by the receiver), SAFI (1).
       if (value.length !== 4) throw malformed('Multiprotocol', `length ${value.length}, expected 4`);
@@ -303,11 +421,30 @@ const ROWS: readonly CapabilityRow[] = [
       writer.u16(capability.afi).u8(0).u8(capability.safi);
     },
   }),
-  emptyValue(CapabilityCode.ROUTE_REFRESH, 'route-refresh', 'Route Refresh (RFC 2918)', ROUTE_REFRESH),
+  emptyValue(
+    CapabilityCode.ROUTE_REFRESH,
+    'route-refresh',
+    'Route Refresh (RFC 2918)',
+    ROUTE_REFRESH,
+    ROUTE_REFRESH_JSON,
+  ),
   row<ExtendedNextHopCapability>({
     code: CapabilityCode.EXTENDED_NEXT_HOP,
     type: 'extended-next-hop',
     name: 'Extended Next Hop Encoding (RFC 8950)',
+    json: {
+      fold(entry: string[] | undefined, capability) {
+        const conversions = entry ?? [];
+        for (const e of capability.entries) {
+          // nexthop.py reads the SAFI from the low octet of the 2-octet field.
+          const name = `${familyText(e.afi, e.safi & 0xff)}/${afiName(e.nextHopAfi)}`;
+          if (!conversions.includes(name)) conversions.push(name);
+        }
+        return conversions;
+      },
+      print: (conversions: string[]) =>
+        `{ "name": "nexthop", "conversion": [${conversions.map((c) => ` "${c}"`).join(',')} ] }`,
+    },
     decode(value): ExtendedNextHopCapability {
       // RFC 8950 §3: tuples of NLRI AFI (2), NLRI SAFI (2), Nexthop AFI (2).
       const list = entries('Extended Next Hop', value, 0, 6, (at) => ({
@@ -326,11 +463,28 @@ const ROWS: readonly CapabilityRow[] = [
       }
     },
   }),
-  emptyValue(CapabilityCode.EXTENDED_MESSAGE, 'extended-message', 'Extended Message (RFC 8654)', EXTENDED_MESSAGE),
+  emptyValue(
+    CapabilityCode.EXTENDED_MESSAGE,
+    'extended-message',
+    'Extended Message (RFC 8654)',
+    EXTENDED_MESSAGE,
+    last(() => '{ "name": "extended-message", "size": 65535 }'),
+  ),
   row<GracefulRestartCapability>({
     code: CapabilityCode.GRACEFUL_RESTART,
     type: 'graceful-restart',
     name: 'Graceful Restart (RFC 4724)',
+    json: last((capability: GracefulRestartCapability) => {
+      // graceful.py: the per-family Forwarding State bit is printed as "restart", the Restart State flag as
+      // "forwarding"; the odd spacing is ExaBGP's.
+      const families = new Map<string, number>();
+      for (const f of capability.families) families.set(familyText(f.afi, f.safi), f.flags & 0x80);
+      const flags = [...families]
+        .map(([name, flags]) => `"${name}": [${flags & 0x80 ? ' "restart"' : ''} ] `)
+        .join(', ');
+      const restart = `[${capability.restartFlags & 0x8 ? ' "forwarding" ' : ' '}] `;
+      return `{ "name": "graceful restart", "time": ${capability.restartTime}, "address-family-flags": { ${flags}}, "restart-flags": ${restart} }`;
+    }),
     decode(value): GracefulRestartCapability {
       // RFC 4724 §3: Restart Flags (4 bits) and Restart Time (12 bits), then AFI (2), SAFI (1), Flags (1).
       if (value.length < 2) throw malformed('Graceful Restart', `length ${value.length}, expected at least 2`);
@@ -358,6 +512,7 @@ const ROWS: readonly CapabilityRow[] = [
     code: CapabilityCode.ASN4,
     type: 'asn4',
     name: 'Support for 4-octet AS number (RFC 6793)',
+    json: last((capability: Asn4Capability) => `{ "name": "asn4", "asn4": ${capability.asn} }`),
     decode(value): Asn4Capability {
       // RFC 6793 §3: the value is the 4-octet AS number.
       if (value.length !== 4) throw malformed('4-octet AS', `length ${value.length}, expected 4`);
@@ -373,6 +528,19 @@ const ROWS: readonly CapabilityRow[] = [
     code: CapabilityCode.ADD_PATH,
     type: 'add-path',
     name: 'ADD-PATH (RFC 7911)',
+    json: {
+      fold(entry: Map<string, number> | undefined, capability) {
+        const families = entry ?? new Map<string, number>();
+        for (const f of capability.families) families.set(familyText(f.afi, f.safi), f.sendReceive);
+        return families;
+      },
+      print(families: Map<string, number>) {
+        const text = [...families]
+          .map(([name, value]) => `"${name}": ${pyJsonString(ADD_PATH_NAMES[value] ?? `invalid (${value})`)}`)
+          .join(',');
+        return `{ "name": "addpath"${text ? ', ' : ''}${text} }`;
+      },
+    },
     decode(value): AddPathCapability {
       // RFC 7911 §4: AFI (2), SAFI (1), Send/Receive (1), repeated.
       const families = entries('ADD-PATH', value, 0, 4, (at) => ({
@@ -396,11 +564,15 @@ const ROWS: readonly CapabilityRow[] = [
     'enhanced-route-refresh',
     'Enhanced Route Refresh (RFC 7313)',
     ENHANCED_ROUTE_REFRESH,
+    last(() => '{ "name": "enhanced-route-refresh" }'),
   ),
   row<FqdnCapability>({
     code: CapabilityCode.FQDN,
     type: 'fqdn',
     name: 'FQDN (draft-walton-bgp-hostname-capability)',
+    json: last(
+      (c: FqdnCapability) => `{ "host-name": ${pyJsonString(c.hostname)}, "domain-name": ${pyJsonString(c.domain)} }`,
+    ),
     decode(value): FqdnCapability {
       // Hostname Length (1), Hostname, Domain Name Length (1), Domain Name.
       const hostLength = value[0];
@@ -426,6 +598,7 @@ const ROWS: readonly CapabilityRow[] = [
     code: CapabilityCode.SOFTWARE_VERSION,
     type: 'software-version',
     name: 'Software Version (draft-abraitis-bgp-version-capability)',
+    json: last((c: SoftwareVersionCapability) => `{ "software": ${pyJsonString(c.version)} }`),
     decode(value): SoftwareVersionCapability {
       // Software Version Length (1), Software Version (UTF-8).
       const length = value[0];
@@ -443,12 +616,14 @@ const ROWS: readonly CapabilityRow[] = [
     'link-local-next-hop',
     'Link-Local Next Hop (draft-ietf-idr-linklocal-capability)',
     LINK_LOCAL_NEXT_HOP,
+    last(() => '{ "name": "link-local-nexthop" }'),
   ),
   emptyValue(
     CapabilityCode.ROUTE_REFRESH_CISCO,
     'route-refresh-cisco',
     'Route Refresh (Cisco pre-standard)',
     ROUTE_REFRESH_CISCO,
+    ROUTE_REFRESH_JSON,
   ),
   multisessionRow(CapabilityCode.MULTISESSION_CISCO, 'cisco', 'Multisession BGP (Cisco pre-standard)'),
 ];

@@ -408,5 +408,43 @@ export function isEndOfRib(update: UpdateMessage): { afi: number; safi: number }
   return { afi: only.afi, safi: only.safi };
 }
 
+/** One family's routes in an UPDATE: the UPDATE's own NLRI or Withdrawn Routes field, or one MP attribute. */
+export interface FamilyRoutes {
+  readonly afi: number;
+  readonly safi: number;
+  /**
+   * Of announced routes, the next hop: the NEXT_HOP address for the NLRI field (empty when there is none),
+   * MP_REACH_NLRI's Network Address of Next Hop octets otherwise. Undefined for withdrawn routes.
+   */
+  readonly nextHop: Uint8Array | undefined;
+  readonly nlri: readonly Nlri[];
+}
+
+/** The announced routes of an UPDATE by where they travel: its NLRI field first, then each MP_REACH_NLRI. */
+export function announcedRoutes(update: UpdateMessage): FamilyRoutes[] {
+  let nextHop: Uint8Array = new Uint8Array(0);
+  const mp: FamilyRoutes[] = [];
+  for (const attribute of update.attributes) {
+    if (attribute.kind === 'next-hop') {
+      const a = attribute.nextHop;
+      nextHop = Uint8Array.of(a >>> 24, (a >>> 16) & 0xff, (a >>> 8) & 0xff, a & 0xff);
+    } else if (attribute.kind === 'mp-reach-nlri') {
+      mp.push({ afi: attribute.afi, safi: attribute.safi, nextHop: attribute.nextHop, nlri: attribute.nlri });
+    }
+  }
+  return [{ afi: 1, safi: 1, nextHop, nlri: update.nlri }, ...mp];
+}
+
+/** The withdrawn routes of an UPDATE: its Withdrawn Routes field first, then each MP_UNREACH_NLRI. */
+export function withdrawnRoutes(update: UpdateMessage): FamilyRoutes[] {
+  const out: FamilyRoutes[] = [{ afi: 1, safi: 1, nextHop: undefined, nlri: update.withdrawn }];
+  for (const attribute of update.attributes) {
+    if (attribute.kind === 'mp-unreach-nlri') {
+      out.push({ afi: attribute.afi, safi: attribute.safi, nextHop: undefined, nlri: attribute.withdrawn });
+    }
+  }
+  return out;
+}
+
 /** The smallest UPDATE: header and two zero lengths (RFC 4271 §4.3). */
 export const MIN_UPDATE_LENGTH = HEADER_LENGTH + 4;

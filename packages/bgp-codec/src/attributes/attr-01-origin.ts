@@ -14,6 +14,9 @@ export interface OriginAttribute {
   readonly origin: number;
 }
 
+/** ExaBGP's names of the ORIGIN values. */
+const ORIGIN_NAMES: readonly string[] = ['igp', 'egp', 'incomplete'];
+
 export const ORIGIN: AttributeRow<OriginAttribute> = {
   code: 1,
   name: 'origin',
@@ -32,4 +35,6 @@ export const ORIGIN: AttributeRow<OriginAttribute> = {
   encode(w, attribute) {
     w.u8(attribute.origin);
   },
+  // origin.py json()
+  json: (a) => `"origin": "${ORIGIN_NAMES[a.origin] ?? 'invalid'}"`,
 };

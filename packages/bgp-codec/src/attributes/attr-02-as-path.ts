@@ -89,6 +89,45 @@ export function encodeSegments(w: ByteWriter, segments: readonly AsPathSegment[]
   }
 }
 
+/** ExaBGP's names of the segment types (aspath.py). */
+const SEGMENT_NAMES: Readonly<Record<number, string>> = {
+  1: 'as-set',
+  2: 'as-sequence',
+  3: 'as-confed-sequence',
+  4: 'as-confed-set',
+};
+
+/** aspath.py json(): Python's json.dumps of `{position: {"element": name, "value": [asns]}}`. */
+function asPathJson(segments: readonly AsPathSegment[]): string {
+  const parts = segments.map(
+    (s, i) => `"${i}": {"element": "${SEGMENT_NAMES[s.type] ?? 'unknown'}", "value": [${s.asns.join(', ')}]}`,
+  );
+  return `{${parts.join(', ')}}`;
+}
+
+/**
+ * collection.py `merge_attributes` (RFC 6793 §4.2.3 as ExaBGP does it, not as `mergeAs4Path` does): the
+ * AS_SEQUENCE and AS_SET numbers of both paths are flattened, the trailing part of AS_PATH is replaced by
+ * AS4_PATH, and the result is one AS_SEQUENCE then one AS_SET. Python's `x[:-0]` is empty, so an AS4_PATH
+ * without sequence numbers empties the merged sequence: ExaBGP prints that, and so does this.
+ */
+function exabgpMergedPath(asPath: readonly AsPathSegment[], as4Path: readonly AsPathSegment[]): AsPathSegment[] {
+  const flatten = (segments: readonly AsPathSegment[], types: readonly number[]) =>
+    segments.filter((s) => types.includes(s.type)).flatMap((s) => s.asns);
+  const pyDropLast = (list: number[], count: number) =>
+    count === 0 ? [] : list.slice(0, Math.max(0, list.length - count));
+  const seq2 = flatten(asPath, [2, 3]);
+  const seq4 = flatten(as4Path, [2, 3]);
+  const set2 = flatten(asPath, [1, 4]);
+  const set4 = flatten(as4Path, [1, 4]);
+  const sequence = seq2.length < seq4.length ? seq2 : [...pyDropLast(seq2, seq4.length), ...seq4];
+  const set = set2.length < set4.length ? set4 : [...pyDropLast(set2, set4.length), ...set4];
+  const merged: AsPathSegment[] = [];
+  if (sequence.length) merged.push({ type: 2, asns: sequence });
+  if (set.length) merged.push({ type: 1, asns: set });
+  return merged;
+}
+
 export const AS_PATH: AttributeRow<AsPathAttribute> = {
   code: 2,
   name: 'as-path',
@@ -103,5 +142,15 @@ export const AS_PATH: AttributeRow<AsPathAttribute> = {
   },
   encode(w, attribute, ctx) {
     encodeSegments(w, attribute.segments, ctx.asn4 ? 4 : 2);
+  },
+  json(attribute, ctx) {
+    // ExaBGP's collection merges an AS4_PATH into the AS_PATH it prints.
+    const as4 = ctx.collected.get(17) as { kind: string; segments?: readonly AsPathSegment[] } | undefined;
+    const segments =
+      as4?.kind === 'as4-path' && as4.segments
+        ? exabgpMergedPath(attribute.segments, as4.segments)
+        : attribute.segments;
+    // An empty AS_PATH prints nothing (its json() is `{}`).
+    return segments.length === 0 ? undefined : `"as-path": ${asPathJson(segments)}`;
   },
 };

@@ -1,4 +1,5 @@
 import { UpdateSubcode } from '../errors.js';
+import { ipv4FromNumber } from '../json/format.js';
 import { type AttributeRow, malformed, readU32, writeU32 } from './types.js';
 
 /** NEXT_HOP (3), well-known; mandatory when the UPDATE's NLRI field is not empty (RFC 4760 §3). */
@@ -26,4 +27,6 @@ export const NEXT_HOP: AttributeRow<NextHopAttribute> = {
   encode(w, attribute) {
     writeU32(w, attribute.nextHop);
   },
+  // Printed only when the UPDATE withdraws routes: otherwise it is the key the announced routes are under.
+  json: (a, ctx) => (ctx.withdraws ? `"next-hop": "${ipv4FromNumber(a.nextHop)}"` : undefined),
 };

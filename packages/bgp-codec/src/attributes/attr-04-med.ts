@@ -24,4 +24,5 @@ export const MED: AttributeRow<MedAttribute> = {
   encode(w, attribute) {
     writeU32(w, attribute.med);
   },
+  json: (a) => `"med": ${a.med}`,
 };

@@ -25,4 +25,5 @@ export const LOCAL_PREF: AttributeRow<LocalPrefAttribute> = {
   encode(w, attribute) {
     writeU32(w, attribute.localPref);
   },
+  json: (a) => `"local-preference": ${a.localPref}`,
 };

@@ -22,4 +22,5 @@ export const ATOMIC_AGGREGATE: AttributeRow<AtomicAggregateAttribute> = {
     return { kind: 'atomic-aggregate', code: 6, flags };
   },
   encode() {},
+  json: () => '"atomic-aggregate": true',
 };

@@ -1,4 +1,5 @@
 import { UpdateSubcode } from '../errors.js';
+import { ipv4FromNumber } from '../json/format.js';
 import { AS_TRANS } from './attr-02-as-path.js';
 import { type AttributeRow, malformed, readU16, readU32, writeU32 } from './types.js';
 
@@ -10,6 +11,14 @@ export interface AggregatorAttribute {
   readonly asn: number;
   /** IPv4 address (BGP Identifier) as an unsigned 32-bit number. */
   readonly address: number;
+}
+
+/**
+ * aggregator.py json(). AGGREGATOR and AS4_AGGREGATOR are both named "aggregator" by ExaBGP: when both are
+ * present the key appears twice, as ExaBGP prints it.
+ */
+export function aggregatorJson(a: { readonly asn: number; readonly address: number }): string {
+  return `"aggregator": "${a.asn}:${ipv4FromNumber(a.address)}"`;
 }
 
 export const AGGREGATOR: AttributeRow<AggregatorAttribute> = {
@@ -42,4 +51,5 @@ export const AGGREGATOR: AttributeRow<AggregatorAttribute> = {
     else w.u16(attribute.asn > 0xffff ? AS_TRANS : attribute.asn);
     writeU32(w, attribute.address);
   },
+  json: aggregatorJson,
 };

@@ -100,4 +100,5 @@ export const COMMUNITIES: AttributeRow<CommunitiesAttribute> = {
   encode(w, attribute) {
     for (const value of attribute.communities) writeU32(w, value);
   },
+  json: (a) => `"community": [ ${a.communities.map((c) => `[ ${c >>> 16}, ${c & 0xffff} ]`).join(', ')} ]`,
 };

@@ -1,4 +1,5 @@
 import { UpdateSubcode } from '../errors.js';
+import { ipv4FromNumber } from '../json/format.js';
 import { type AttributeRow, malformed, readU32, writeU32 } from './types.js';
 
 /** ORIGINATOR_ID (9), optional non-transitive (RFC 4456 §8). */
@@ -27,4 +28,5 @@ export const ORIGINATOR_ID: AttributeRow<OriginatorIdAttribute> = {
   encode(w, attribute) {
     writeU32(w, attribute.originatorId);
   },
+  json: (a) => `"originator-id": "${ipv4FromNumber(a.originatorId)}"`,
 };

@@ -1,4 +1,5 @@
 import { UpdateSubcode } from '../errors.js';
+import { ipv4FromNumber } from '../json/format.js';
 import { type AttributeRow, malformed, readU32, writeU32 } from './types.js';
 
 /** CLUSTER_LIST (10), optional non-transitive (RFC 4456 §8): cluster IDs as unsigned 32-bit numbers. */
@@ -31,4 +32,5 @@ export const CLUSTER_LIST: AttributeRow<ClusterListAttribute> = {
   encode(w, attribute) {
     for (const id of attribute.clusterList) writeU32(w, id);
   },
+  json: (a) => `"cluster-list": [ ${a.clusterList.map((c) => `"${ipv4FromNumber(c)}"`).join(', ')} ]`,
 };

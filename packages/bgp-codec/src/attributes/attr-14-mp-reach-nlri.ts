@@ -124,6 +124,8 @@ export const MP_REACH_NLRI: AttributeRow<MpReachNlriAttribute> = {
     const addPath = sendsPathIds(ctx, family.key);
     for (const nlri of attribute.nlri) codec.encode(w, nlri, addPath);
   },
+  // Its routes are printed as announced, not as an attribute.
+  json: () => undefined,
 };
 
 /**

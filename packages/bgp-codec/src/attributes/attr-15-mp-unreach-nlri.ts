@@ -43,4 +43,6 @@ export const MP_UNREACH_NLRI: AttributeRow<MpUnreachNlriAttribute> = {
     const addPath = ctx.addPathSend.size > 0 && ctx.addPathSend.has(family.key);
     for (const nlri of attribute.withdrawn) codec.encode(w, nlri, addPath);
   },
+  // Its routes are printed as withdrawn, not as an attribute.
+  json: () => undefined,
 };

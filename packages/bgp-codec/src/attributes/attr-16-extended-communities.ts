@@ -1,4 +1,5 @@
 import { UpdateSubcode } from '../errors.js';
+import { extendedCommunityJson } from '../json/extended-community.js';
 import { ipv4ToString } from '../prefix.js';
 import { type AttributeRow, malformed, readU32, writeU32 } from './types.js';
 
@@ -19,6 +20,15 @@ export interface ExtendedCommunitiesAttribute {
   readonly code: 16;
   readonly flags?: number;
   readonly communities: ExtendedCommunity[];
+}
+
+/** The 8 octets of a community, as sent. */
+export function extendedCommunityOctets(c: ExtendedCommunity): Uint8Array {
+  const bytes = new Uint8Array(8);
+  const view = new DataView(bytes.buffer);
+  view.setUint32(0, c.high >>> 0);
+  view.setUint32(4, c.low >>> 0);
+  return bytes;
 }
 
 export const EXTENDED_COMMUNITIES: AttributeRow<ExtendedCommunitiesAttribute> = {
@@ -46,6 +56,8 @@ export const EXTENDED_COMMUNITIES: AttributeRow<ExtendedCommunitiesAttribute> = 
       writeU32(w, c.low);
     }
   },
+  json: (a) =>
+    `"extended-community": [ ${a.communities.map((c) => extendedCommunityJson(extendedCommunityOctets(c))).join(', ')} ]`,
 };
 
 /** How the two-part values of route targets, route origins and redirects are laid out (RFC 4360, RFC 5668). */

@@ -1,3 +1,4 @@
+import { pyJsonString } from '../json/format.js';
 import { AS_TRANS, type AsPathSegment, AsPathSegmentType, decodeSegments, encodeSegments } from './attr-02-as-path.js';
 import type { AttributeRow } from './types.js';
 
@@ -7,6 +8,23 @@ export interface As4PathAttribute {
   readonly code: 17;
   readonly flags?: number;
   readonly segments: AsPathSegment[];
+}
+
+/** aspath.py `string()` brackets, for an AS4_PATH printed as text. */
+const SEGMENT_BRACKETS: Readonly<Record<number, readonly [string, string]>> = {
+  1: ['[', ']'],
+  2: ['(', ')'],
+  3: ['{(', ')}'],
+  4: ['{[', ']}'],
+};
+
+function asPathText(segments: readonly AsPathSegment[]): string {
+  return segments
+    .map((s) => {
+      const [head, tail] = SEGMENT_BRACKETS[s.type] ?? ['?', '?'];
+      return `${head} ${s.asns.join(' ')} ${tail}`;
+    })
+    .join(' ');
 }
 
 export const AS4_PATH: AttributeRow<As4PathAttribute> = {
@@ -23,6 +41,11 @@ export const AS4_PATH: AttributeRow<As4PathAttribute> = {
   encode(w, attribute) {
     encodeSegments(w, attribute.segments, 4);
   },
+  // Merged into AS_PATH when there is one; without, ExaBGP shows it as an attribute it has no name for.
+  json: (attribute, ctx) =>
+    ctx.collected.get(2)?.kind === 'as-path'
+      ? undefined
+      : `"attribute-0x11-0xC0": ${pyJsonString(asPathText(attribute.segments))}`,
 };
 
 /**

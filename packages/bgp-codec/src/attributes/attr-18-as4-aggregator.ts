@@ -1,4 +1,5 @@
 import { UpdateSubcode } from '../errors.js';
+import { aggregatorJson } from './attr-07-aggregator.js';
 import { type AttributeRow, malformed, readU32, writeU32 } from './types.js';
 
 /** AS4_AGGREGATOR (18), optional transitive (RFC 6793 §3): the 4-octet AGGREGATOR of a 2-octet session. */
@@ -27,4 +28,5 @@ export const AS4_AGGREGATOR: AttributeRow<As4AggregatorAttribute> = {
     writeU32(w, attribute.asn);
     writeU32(w, attribute.address);
   },
+  json: aggregatorJson,
 };

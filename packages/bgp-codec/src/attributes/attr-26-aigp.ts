@@ -1,4 +1,5 @@
 import { UpdateSubcode } from '../errors.js';
+import { hexLower } from '../json/format.js';
 import { type AttributeRow, copyBytes, malformed, readU16 } from './types.js';
 
 /** One AIGP TLV (RFC 7311 §3). Type 1 carries the 8-octet accumulated metric. */
@@ -62,5 +63,11 @@ export const AIGP: AttributeRow<AigpAttribute> = {
       w.u16(tlv.value.length + 3);
       w.bytes(tlv.value);
     }
+  },
+  // ExaBGP accepts AIGP only on a session configured with `aigp enable` (RFC 7311 §3) and drops it otherwise.
+  json(a, ctx) {
+    if (!ctx.aigp) return undefined;
+    const tlv = a.tlvs.find((t) => t.type === 1);
+    return `"aigp": "${tlv && tlv.value.length === 8 ? hexLower(tlv.value) : '0x0000000000000000'}"`;
   },
 };

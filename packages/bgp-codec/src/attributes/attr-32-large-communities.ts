@@ -51,4 +51,6 @@ export const LARGE_COMMUNITIES: AttributeRow<LargeCommunitiesAttribute> = {
       writeU32(w, c.local2);
     }
   },
+  json: (a) =>
+    `"large-community": [ ${a.communities.map((c) => `[ ${c.global}, ${c.local1} , ${c.local2} ]`).join(', ')} ]`,
 };

@@ -17,9 +17,9 @@ import { AS4_PATH, type As4PathAttribute } from './attr-17-as4-path.js';
 import { AS4_AGGREGATOR, type As4AggregatorAttribute } from './attr-18-as4-aggregator.js';
 import { AIGP, type AigpAttribute } from './attr-26-aigp.js';
 import { LARGE_COMMUNITIES, type LargeCommunitiesAttribute } from './attr-32-large-communities.js';
-import type { AttributeRow } from './types.js';
+import type { AttributeJsonContext, AttributeRow } from './types.js';
 import { AttributeFlag } from './types.js';
-import type { UnknownAttribute } from './unknown.js';
+import { type UnknownAttribute, unknownAttributeJson, unknownAttributeKept } from './unknown.js';
 
 /** Every path attribute the codec reads and writes; `kind` tells them apart, `code` is the type code. */
 export type PathAttribute =
@@ -125,4 +125,20 @@ export function writeAttribute(w: ByteWriter, attribute: PathAttribute, ctx: Cod
 export function orderAttributes(attributes: readonly PathAttribute[]): PathAttribute[] {
   const rank = (a: PathAttribute) => (a.code === 14 ? 0x100 : a.code === 15 ? 0x101 : a.code);
   return [...attributes].sort((a, b) => rank(a) - rank(b));
+}
+
+/**
+ * Whether ExaBGP's attribute collection holds the attribute: not MP_REACH_NLRI or MP_UNREACH_NLRI, whose
+ * routes are printed as routes (even of a family the codec keeps raw), and not an unknown non-transitive
+ * attribute, which ExaBGP drops on receipt.
+ */
+export function inExabgpCollection(attribute: PathAttribute): boolean {
+  if (TABLE[attribute.code]?.carriesNlri) return false;
+  return attribute.kind !== 'unknown' || unknownAttributeKept(attribute);
+}
+
+/** ExaBGP's JSON of one attribute (`"key": value`), by its row; undefined when ExaBGP prints nothing for it. */
+export function attributeJson(attribute: PathAttribute, ctx: AttributeJsonContext): string | undefined {
+  if (attribute.kind === 'unknown') return unknownAttributeJson(attribute);
+  return TABLE[attribute.code]?.json(attribute, ctx);
 }

@@ -32,6 +32,24 @@ export interface AttributeRow<A> {
   decode(b: Uint8Array, start: number, end: number, flags: number, ctx: CodecContext): A;
   /** Write the value only; the caller writes flags, type and length. */
   encode(w: ByteWriter, attribute: A, ctx: CodecContext): void;
+  /**
+   * ExaBGP's JSON of the attribute, `"key": value`, as its attribute class's json() prints it; undefined when
+   * ExaBGP prints nothing for it.
+   */
+  json(attribute: A, ctx: AttributeJsonContext): string | undefined;
+}
+
+/** What an attribute's JSON depends on besides its value. */
+export interface AttributeJsonContext {
+  /** The UPDATE withdraws routes (ExaBGP then prints NEXT_HOP, otherwise the key announced routes are under). */
+  readonly withdraws: boolean;
+  /** The session was configured with `aigp enable` (ExaBGP drops AIGP otherwise, RFC 7311 §3). */
+  readonly aigp: boolean;
+  /**
+   * The attributes as ExaBGP's collection holds them, by type code: one attribute's JSON can depend on
+   * another's (AS4_PATH is merged into AS_PATH).
+   */
+  readonly collected: ReadonlyMap<number, { readonly kind: string }>;
 }
 
 /** Stable `BgpError.reason` strings for the RFC 4271 §6.3 UPDATE Message Error subcodes. */
