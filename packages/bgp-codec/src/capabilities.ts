@@ -217,7 +217,7 @@ function last<C extends Capability>(print: (capability: C) => string): Capabilit
   return { fold: (_entry, capability) => capability, print: (entry) => print(entry) };
 }
 
-const familyText = (afi: number, safi: number) => `${afiName(afi)}/${safiName(safi)}`;
+const capabilityFamily = (afi: number, safi: number) => `${afiName(afi)}/${safiName(safi)}`;
 
 /**
  * ExaBGP registers one class for route refresh codes 2 and 128, and one for multisession codes 68 and 131,
@@ -265,7 +265,7 @@ const RAW_CAPABILITY_JSON: ReadonlyMap<number, CapabilityJson<UnknownCapability,
         const families = (entry as Map<string, number> | undefined) ?? new Map<string, number>();
         const d = capability.data;
         for (let at = 0; at + 5 <= d.length; at += 5) {
-          families.set(familyText((d[at]! << 8) | d[at + 1]!, d[at + 2]!), (d[at + 3]! << 8) | d[at + 4]!);
+          families.set(capabilityFamily((d[at]! << 8) | d[at + 1]!, d[at + 2]!), (d[at + 3]! << 8) | d[at + 4]!);
         }
         return families;
       },
@@ -403,7 +403,7 @@ const ROWS: readonly CapabilityRow[] = [
     json: {
       fold(entry: string[] | undefined, capability) {
         const families = entry ?? [];
-        const name = familyText(capability.afi, capability.safi);
+        const name = capabilityFamily(capability.afi, capability.safi);
         if (!families.includes(name)) families.push(name);
         return families;
       },
@@ -437,7 +437,7 @@ const ROWS: readonly CapabilityRow[] = [
         const conversions = entry ?? [];
         for (const e of capability.entries) {
           // nexthop.py reads the SAFI from the low octet of the 2-octet field.
-          const name = `${familyText(e.afi, e.safi & 0xff)}/${afiName(e.nextHopAfi)}`;
+          const name = `${capabilityFamily(e.afi, e.safi & 0xff)}/${afiName(e.nextHopAfi)}`;
           if (!conversions.includes(name)) conversions.push(name);
         }
         return conversions;
@@ -478,7 +478,7 @@ const ROWS: readonly CapabilityRow[] = [
       // graceful.py: the per-family Forwarding State bit is printed as "restart", the Restart State flag as
       // "forwarding"; the odd spacing is ExaBGP's.
       const families = new Map<string, number>();
-      for (const f of capability.families) families.set(familyText(f.afi, f.safi), f.flags & 0x80);
+      for (const f of capability.families) families.set(capabilityFamily(f.afi, f.safi), f.flags & 0x80);
       const flags = [...families]
         .map(([name, flags]) => `"${name}": [${flags & 0x80 ? ' "restart"' : ''} ] `)
         .join(', ');
@@ -531,7 +531,7 @@ const ROWS: readonly CapabilityRow[] = [
     json: {
       fold(entry: Map<string, number> | undefined, capability) {
         const families = entry ?? new Map<string, number>();
-        for (const f of capability.families) families.set(familyText(f.afi, f.safi), f.sendReceive);
+        for (const f of capability.families) families.set(capabilityFamily(f.afi, f.safi), f.sendReceive);
         return families;
       },
       print(families: Map<string, number>) {

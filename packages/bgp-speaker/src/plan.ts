@@ -3,11 +3,10 @@
  * facts the wire encoder needs (local address, AS numbers, router-id) and every setting refused or only
  * partly honoured, said at start rather than ignored.
  */
-import type { Capability } from 'bgp-codec';
+import { type Capability, familyName } from 'bgp-codec';
 import {
   type Configuration,
   capabilitiesFor,
-  familyText,
   type Neighbor,
   neighborFamilies,
   openFor,
@@ -191,7 +190,7 @@ export async function planNeighbors(
     if (JSON.stringify(sent) !== JSON.stringify(capabilities)) {
       notes.push(`${at}: the OPEN's capabilities differ from ExaBGP's for this neighbor`);
     }
-    const familyNames = neighborFamilies(neighbor).map((f) => familyText(f.afi, f.safi));
+    const familyNames = neighborFamilies(neighbor).map((f) => familyName(f.afi, f.safi));
     if (!neighbor.familyBlock)
       notes.push(`${at}: no family block: advertising ExaBGP's ${familyNames.length} families`);
     warnings.push(...notes);

@@ -1,68 +1,52 @@
 /**
- * Address families by the names ExaBGP's configuration uses (neighbor/family.py `convert`).
- * `labeled-unicast` is ExaBGP's alias of `nlri-mpls`.
+ * Address families by the names ExaBGP's configuration uses, all read from the codec's family table
+ * (bgp-codec `familyRows`): the names, the numbers, which SAFIs a `family { }` block accepts after each AFI
+ * (configuration/neighbor/family.py `convert`, aliases such as `labeled-unicast` for `nlri-mpls` included).
  */
 
-import { Afi, Safi } from 'bgp-codec';
+import { familyRowByName, familyRows } from 'bgp-codec';
 import type { AfiName, Family, SafiName } from './model.js';
 
-export const AFI_CODES: Record<AfiName, number> = {
-  ipv4: Afi.IPV4,
-  ipv6: Afi.IPV6,
-  l2vpn: Afi.L2VPN,
-  'bgp-ls': Afi.BGP_LS,
-};
+const rows = familyRows();
 
-export const SAFI_CODES: Record<SafiName, number> = {
-  unicast: Safi.UNICAST,
-  multicast: Safi.MULTICAST,
-  'nlri-mpls': Safi.MPLS_LABEL,
-  'mcast-vpn': Safi.MCAST_VPN,
-  vpls: Safi.VPLS,
-  evpn: Safi.EVPN,
-  'bgp-ls': Safi.BGP_LS,
-  'bgp-ls-vpn': Safi.BGP_LS_VPN,
-  'sr-policy': Safi.SR_POLICY,
-  mup: Safi.MUP,
-  'mpls-vpn': Safi.MPLS_VPN,
-  rtc: Safi.RTC,
-  flow: Safi.FLOWSPEC,
-  'flow-vpn': Safi.FLOWSPEC_VPN,
-};
+/** AFI numbers by ExaBGP's AFI names. */
+export const AFI_CODES: Readonly<Record<AfiName, number>> = Object.freeze(
+  Object.fromEntries(rows.map((row) => [row.afiName, row.afi])) as Record<AfiName, number>,
+);
 
-/** SAFIs accepted after each AFI in `family { }`, `add-path { }` (ExaBGP 6: no IPv6 multicast there). */
-export const FAMILY_SAFIS: Record<AfiName, readonly string[]> = {
-  ipv4: [
-    'unicast',
-    'multicast',
-    'nlri-mpls',
-    'labeled-unicast',
-    'mpls-vpn',
-    'mcast-vpn',
-    'flow',
-    'flow-vpn',
-    'mup',
-    'sr-policy',
-  ],
-  ipv6: ['unicast', 'nlri-mpls', 'labeled-unicast', 'mpls-vpn', 'mcast-vpn', 'mup', 'sr-policy', 'flow', 'flow-vpn'],
-  l2vpn: ['vpls', 'evpn'],
-  'bgp-ls': ['bgp-ls', 'bgp-ls-vpn'],
-};
+/** SAFI numbers by ExaBGP's SAFI names (not their aliases). */
+export const SAFI_CODES: Readonly<Record<SafiName, number>> = Object.freeze(
+  Object.fromEntries(rows.map((row) => [row.safiName, row.safi])) as Record<SafiName, number>,
+);
 
-const cache: Record<string, Record<string, Family>> = { ipv4: {}, ipv6: {}, l2vpn: {}, 'bgp-ls': {} };
+/** SAFIs accepted after each AFI in `family { }`, `add-path { }` (ExaBGP 6: no IPv6 multicast there), in its order. */
+export const FAMILY_SAFIS: Readonly<Record<AfiName, readonly string[]>> = (() => {
+  const out: Record<string, string[]> = {};
+  for (const row of rows) {
+    const list = out[row.afiName] ?? [];
+    out[row.afiName] = list;
+    if (row.exabgp.configurable) list.push(row.safiName, ...row.safiAliases);
+  }
+  return Object.freeze(out) as unknown as Record<AfiName, readonly string[]>;
+})();
 
-/** The shared Family object for `afi safi` (`labeled-unicast` normalised to `nlri-mpls`). */
+const cache = new Map<string, Family>();
+
+/** The shared Family object for `afi safi` (an alias such as `labeled-unicast` gives its family, `nlri-mpls`). */
 export function family(afi: AfiName, safi: SafiName | 'labeled-unicast'): Family {
-  const name: SafiName = safi === 'labeled-unicast' ? 'nlri-mpls' : safi;
-  const byAfi = cache[afi]!;
-  let found = byAfi[name];
+  const name = `${afi} ${safi}`;
+  let found = cache.get(name);
   if (found === undefined) {
-    found = Object.freeze({ afi, safi: name, afiCode: AFI_CODES[afi], safiCode: SAFI_CODES[name] }) as Family;
-    byAfi[name] = found;
+    const row = familyRowByName(name);
+    if (row === undefined) throw new RangeError(`ExaBGP knows no family ${name}`);
+    found = Object.freeze({
+      afi: row.afiName as AfiName,
+      safi: row.safiName as SafiName,
+      afiCode: row.afi,
+      safiCode: row.safi,
+      key: row.key,
+    });
+    cache.set(name, found);
   }
   return found;
-}
-
-export function familyName(f: Family): string {
-  return `${f.afi} ${f.safi}`;
 }

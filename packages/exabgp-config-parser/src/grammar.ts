@@ -9,8 +9,9 @@
  * unknown keyword is reported with the block it is in, the keywords it accepts and the closest one.
  */
 
+import { type FamilyKey, familyKey, familyName, familyRows } from 'bgp-codec';
 import { ConfigError, suggest } from './errors.js';
-import { FAMILY_SAFIS, family, familyName } from './families.js';
+import { FAMILY_SAFIS, family } from './families.js';
 import {
   actionCommunity,
   discardCommunity,
@@ -302,6 +303,9 @@ function valueExtent(tokens: Token[], start: number, keyword: string): number {
     }
   }
 }
+
+/** ExaBGP's spelling of a family (`ipv4 unicast`) */
+const nameOf = (f: Family): string => familyName(f.afiCode, f.safiCode);
 
 /** shared by every prefix route written without path attributes */
 const EMPTY_ATTRIBUTES: Attributes = Object.freeze({}) as Attributes;
@@ -738,23 +742,20 @@ class ConfigurationParser {
   }
 
   private allFamilies(): Family[] {
-    const all: Family[] = [];
-    for (const afi of Object.keys(FAMILY_SAFIS) as AfiName[]) {
-      for (const safi of FAMILY_SAFIS[afi]) if (safi !== 'labeled-unicast') all.push(family(afi, safi as SafiName));
-    }
-    return all;
+    return familyRows()
+      .filter((row) => row.exabgp.configurable)
+      .map((row) => family(row.afiName as AfiName, row.safiName as SafiName));
   }
 
   private familyBlock(draft: Draft, opener: Token, where: string): void {
     draft.familyBlock = true;
     let all = false;
-    const seen = new Set(draft.families.map(familyName));
+    const seen = new Set(draft.families.map((f) => f.key));
     const leaves = this.familyLeaves((f, w, _kw, safi) => {
       w.end();
       if (all) throw w.error(safi, 'cannot add a family once "all" is set', "'}'");
-      const key = familyName(f);
-      if (seen.has(key)) throw w.error(safi, `family ${key} is listed twice`, 'each family once');
-      seen.add(key);
+      if (seen.has(f.key)) throw w.error(safi, `family ${nameOf(f)} is listed twice`, 'each family once');
+      seen.add(f.key);
       draft.families.push(f);
     });
     leaves.all = (w, kw) => {
@@ -763,7 +764,7 @@ class ConfigurationParser {
         throw w.error(kw, '"all" cannot be used with any other family', 'either all or a list of families');
       all = true;
       for (const f of this.allFamilies()) {
-        seen.add(familyName(f));
+        seen.add(f.key);
         draft.families.push(f);
       }
     };
@@ -772,20 +773,19 @@ class ConfigurationParser {
 
   private addPathBlock(draft: Draft, opener: Token, where: string): void {
     draft.addPathBlock = true;
-    const seen = new Set<string>();
+    const seen = new Set<FamilyKey>();
     const leaves = this.familyLeaves((f, w, _kw, safi) => {
       let limit = 0;
       if (w.accept('limit')) limit = w.value('a paths limit', (t) => integer(t, 1, 65535, 'paths-limit'));
       w.end();
-      const key = familyName(f);
-      if (seen.has(key)) throw w.error(safi, `duplicate add-path entry for ${key}`, 'each family once');
-      seen.add(key);
+      if (seen.has(f.key)) throw w.error(safi, `duplicate add-path entry for ${nameOf(f)}`, 'each family once');
+      seen.add(f.key);
       draft.addPath.push({ family: f, limit });
     });
     leaves.all = (w) => {
       w.end();
       for (const f of this.allFamilies()) {
-        seen.add(familyName(f));
+        seen.add(f.key);
         draft.addPath.push({ family: f, limit: 0 });
       }
     };
@@ -2239,13 +2239,13 @@ class ConfigurationParser {
 
     // lists: the neighbor's own first, then each template's (ExaBGP's scope transfer extends lists)
     const families: Family[] = [];
-    const seenFamilies = new Set<string>();
+    const seenFamilies = new Set<FamilyKey>();
     let familyBlock = false;
     for (const layer of [draft, ...chain]) {
       familyBlock ||= layer.familyBlock;
       for (const f of layer.families) {
-        if (!seenFamilies.has(familyName(f))) {
-          seenFamilies.add(familyName(f));
+        if (!seenFamilies.has(f.key)) {
+          seenFamilies.add(f.key);
           families.push(f);
         }
       }
@@ -2322,7 +2322,7 @@ class ConfigurationParser {
     let addPath: AddPathFamily[] = [];
     if (addPathMode !== 0) {
       if (!addPathBlock) addPath = configured.map((f) => ({ family: f, limit: 0 }));
-      else addPath = addPathList.filter((a) => !familyBlock || seenFamilies.has(familyName(a.family)));
+      else addPath = addPathList.filter((a) => !familyBlock || seenFamilies.has(a.family.key));
     }
 
     let nexthopCapability = capability<boolean>('nexthop');
@@ -2332,7 +2332,7 @@ class ConfigurationParser {
         ? nexthopList.filter(
             (n) =>
               !familyBlock ||
-              (seenFamilies.has(familyName(n.family)) && seenFamilies.has(`${n.nextHopAfi} ${n.family.safi}`)),
+              (seenFamilies.has(n.family.key) && seenFamilies.has(familyKey(n.nextHopAfiCode, n.family.safiCode))),
           )
         : [];
 
@@ -2374,14 +2374,14 @@ class ConfigurationParser {
       negotiated.add(family('ipv4', 'unicast'));
       for (const route of routes) {
         if (negotiated.has(route.family)) continue;
-        const key = familyName(route.family);
-        if (!seenFamilies.has(key)) {
+        const key = nameOf(route.family);
+        if (!seenFamilies.has(route.family.key)) {
           throw new ConfigError(
             this.file,
             this.lexer.source,
             { line: route.location.line, column: route.location.column, length: 1 },
             `a route of family ${key} is announced, but the family block of neighbor ${draft.name} does not list ${key}`,
-            { expected: `'${key};' in the family block, or a route of ${[...seenFamilies].join(', ')}` },
+            { expected: `'${key};' in the family block, or a route of ${families.map(nameOf).join(', ')}` },
           );
         }
       }

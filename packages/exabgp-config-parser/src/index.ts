@@ -1,6 +1,6 @@
 export * from './conformance/index.js';
 export { ConfigError, type ConfigErrorDetails, type ErrorPosition } from './errors.js';
-export { AFI_CODES, family, familyName, SAFI_CODES } from './families.js';
+export { AFI_CODES, FAMILY_SAFIS, family, SAFI_CODES } from './families.js';
 export { parseConfiguration } from './grammar.js';
 export { Lexer, type Statement, type Terminator, type Token } from './lexer.js';
 export type * from './model.js';

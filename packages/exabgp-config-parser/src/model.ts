@@ -9,6 +9,8 @@
  * The whole result is JSON-serialisable (no bigint, no Uint8Array, no Map), so `JSON.stringify` prints it.
  */
 
+import type { FamilyKey } from 'bgp-codec';
+
 /** Where a value was written: 1-based line and column in `file`. */
 export interface SourceLocation {
   file: string;
@@ -26,6 +28,8 @@ export interface Family {
   afiCode: number;
   /** IANA SAFI number (1, 2, 4, 5, 65, 70, 71, 72, 73, 85, 128, 132, 133, 134) */
   safiCode: number;
+  /** the codec's key of the family (bgp-codec `familyKey(afiCode, safiCode)`), to compare families */
+  key: FamilyKey;
 }
 
 export type AfiName = 'ipv4' | 'ipv6' | 'l2vpn' | 'bgp-ls';

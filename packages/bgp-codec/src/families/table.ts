@@ -65,8 +65,8 @@ const ROWS: readonly Row[] = [
   BGP_LS_VPN,
 ];
 
-const BY_KEY = new Map<FamilyKey, AddressFamily>();
-const BY_NAME = new Map<string, AddressFamily>();
+const BY_KEY = new Map<FamilyKey, AddressFamily<Nlri>>();
+const BY_NAME = new Map<string, AddressFamily<Nlri>>();
 const SAFI_NAMES = new Map<number, string>([[0, 'undefined']]);
 
 /**
@@ -85,22 +85,22 @@ export function registerFamily(row: Row): void {
 for (const row of ROWS) registerFamily(row);
 
 /** The row of a family, or undefined for one ExaBGP does not know. */
-export function familyRow(key: FamilyKey): AddressFamily | undefined {
+export function familyRow(key: FamilyKey): AddressFamily<Nlri> | undefined {
   return BY_KEY.get(key);
 }
 
 /** The row of <afi, safi>, or undefined. */
-export function familyRowOf(afi: number, safi: number): AddressFamily | undefined {
+export function familyRowOf(afi: number, safi: number): AddressFamily<Nlri> | undefined {
   return BY_KEY.get(familyKey(afi, safi));
 }
 
 /** The row of `ipv4 mpls-vpn` (ExaBGP's spelling; its configuration's aliases, `ipv4 labeled-unicast`, too). */
-export function familyRowByName(name: string): AddressFamily | undefined {
+export function familyRowByName(name: string): AddressFamily<Nlri> | undefined {
   return BY_NAME.get(name);
 }
 
 /** Every row, in table order. */
-export function familyRows(): AddressFamily[] {
+export function familyRows(): AddressFamily<Nlri>[] {
   return [...BY_KEY.values()];
 }
 

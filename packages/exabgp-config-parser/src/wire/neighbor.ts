@@ -1,7 +1,8 @@
+import { family } from '../families.js';
 import type { Attributes, Capabilities, Family, Neighbor, Route, SourceLocation } from '../model.js';
 
-const IPV4_UNICAST: Family = Object.freeze({ afi: 'ipv4', safi: 'unicast', afiCode: 1, safiCode: 1 });
-const IPV6_UNICAST: Family = Object.freeze({ afi: 'ipv6', safi: 'unicast', afiCode: 2, safiCode: 1 });
+const IPV4_UNICAST: Family = family('ipv4', 'unicast');
+const IPV6_UNICAST: Family = family('ipv6', 'unicast');
 
 const NOWHERE: SourceLocation = Object.freeze({ file: '<program>', line: 0, column: 0 });
 

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { decodeMessage, encodeMessage } from 'bgp-codec';
+import { decodeMessage, encodeMessage, familyKey } from 'bgp-codec';
 import { describe, expect, it } from 'vitest';
 import type { Family } from '../model.js';
 import { makeNeighbor } from './neighbor.js';
@@ -25,6 +25,7 @@ const ipv4 = (afi: Family['afi'], safi: Family['safi'], afiCode: number, safiCod
   safi,
   afiCode,
   safiCode,
+  key: familyKey(afiCode, safiCode),
 });
 const IPV4_UNICAST = ipv4('ipv4', 'unicast', 1, 1);
 const IPV6_UNICAST = ipv4('ipv6', 'unicast', 2, 1);

@@ -1,16 +1,20 @@
 import {
   AddPathDirection,
+  type AfiSafi,
   BGP_VERSION,
   type Capability,
   CapabilityCode,
+  type ExtendedNextHopEntry,
   encodeCapabilityBytes,
   encodeOpen,
+  familyKey,
+  familyRows,
   GracefulRestartFamilyFlag,
   multisessionCapabilities,
   type OpenMessage,
 } from 'bgp-codec';
 import type { Neighbor } from '../model.js';
-import { type FamilyCode, familyKeyOf, neighborFamilies } from './families.js';
+import { neighborFamilies } from './families.js';
 import { SOFTWARE_VERSION } from './version.js';
 
 /** ExaBGP's code for its own OPERATIONAL capability (draft-ietf-idr-operational-message, never assigned). */
@@ -76,25 +80,16 @@ export function routerIdOf(neighbor: Neighbor, facts: SessionFacts = {}): string
   throw new WireError(`neighbor ${neighbor.peerAddress}: router-id must be set (the local address is not IPv4)`);
 }
 
-/** ExaBGP's `_ADD_PATH`: the only families it advertises ADD-PATH for, in this order. */
-const ADD_PATH_FAMILIES: readonly FamilyCode[] = [
-  { afi: 1, safi: 1 },
-  { afi: 2, safi: 1 },
-  { afi: 1, safi: 4 },
-  { afi: 2, safi: 4 },
-  { afi: 1, safi: 128 },
-  { afi: 2, safi: 128 },
-  { afi: 1, safi: 85 },
-  { afi: 2, safi: 85 },
-];
+/** ExaBGP's `_ADD_PATH`: the only families it advertises ADD-PATH for, in its order (the codec's rows say). */
+const ADD_PATH_FAMILIES: readonly AfiSafi[] = familyRows()
+  .filter((row) => row.exabgp.addPathOrder !== undefined)
+  .sort((a, b) => a.exabgp.addPathOrder! - b.exabgp.addPathOrder!)
+  .map((row) => ({ afi: row.afi, safi: row.safi }));
 
-/** ExaBGP's `_NEXTHOP`: the only RFC 8950 entries it advertises, in this order. */
-const NEXT_HOP_ENTRIES: readonly { afi: number; safi: number; nextHopAfi: number }[] = [
-  { afi: 1, safi: 1, nextHopAfi: 2 },
-  { afi: 1, safi: 2, nextHopAfi: 2 },
-  { afi: 1, safi: 4, nextHopAfi: 2 },
-  { afi: 1, safi: 128, nextHopAfi: 2 },
-];
+/** ExaBGP's `_NEXTHOP`: the only RFC 8950 entries it advertises, in its order (the codec's rows say). */
+const NEXT_HOP_ENTRIES: readonly ExtendedNextHopEntry[] = familyRows()
+  .filter((row) => row.exabgp.extendedNextHopAfi !== undefined)
+  .map((row) => ({ afi: row.afi, safi: row.safi, nextHopAfi: row.exabgp.extendedNextHopAfi! }));
 
 /**
  * The capabilities ExaBGP 6 advertises for a neighbor, in its order (Capabilities.new): Multiprotocol (one per
@@ -108,7 +103,7 @@ export function capabilitiesFor(
 ): Capability[] {
   const caps = neighbor.capabilities;
   const families = neighborFamilies(neighbor);
-  const familySet = new Set(families.map((f) => familyKeyOf(f.afi, f.safi)));
+  const familySet = new Set(families.map((f) => familyKey(f.afi, f.safi)));
   const out: Capability[] = families.map((f) => ({ type: 'multiprotocol', afi: f.afi, safi: f.safi }));
 
   if (caps.asn4) out.push({ type: 'asn4', asn: localAsOf(neighbor, facts) });
@@ -116,21 +111,17 @@ export function capabilitiesFor(
   // RFC 8950: on when configured, or when a nexthop block exists and it is not configured
   const nexthopOn = caps.nexthop ?? neighbor.nexthop.length > 0;
   if (nexthopOn) {
-    const configured = new Set(
-      neighbor.nexthop.map((n) => `${n.family.afiCode}/${n.family.safiCode}/${n.nextHopAfiCode}`),
-    );
+    const configured = (e: ExtendedNextHopEntry) =>
+      neighbor.nexthop.some((n) => n.family.key === familyKey(e.afi, e.safi) && n.nextHopAfiCode === e.nextHopAfi);
     const entries = NEXT_HOP_ENTRIES.filter(
-      (e) =>
-        configured.has(`${e.afi}/${e.safi}/${e.nextHopAfi}`) &&
-        familySet.has(familyKeyOf(e.afi, e.safi)) &&
-        familySet.has(familyKeyOf(e.nextHopAfi, e.safi)),
+      (e) => configured(e) && familySet.has(familyKey(e.afi, e.safi)) && familySet.has(familyKey(e.nextHopAfi, e.safi)),
     );
     out.push({ type: 'extended-next-hop', entries });
   }
 
   if (caps.addPath !== 0) {
-    const configured = new Set(neighbor.addPath.map((a) => familyKeyOf(a.family.afiCode, a.family.safiCode)));
-    const addPathFamilies = ADD_PATH_FAMILIES.filter((f) => configured.has(familyKeyOf(f.afi, f.safi)));
+    const configured = new Set(neighbor.addPath.map((a) => a.family.key));
+    const addPathFamilies = ADD_PATH_FAMILIES.filter((f) => configured.has(familyKey(f.afi, f.safi)));
     out.push({
       type: 'add-path',
       families: addPathFamilies.map((f) => ({ afi: f.afi, safi: f.safi, sendReceive: caps.addPath })),

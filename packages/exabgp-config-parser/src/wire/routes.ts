@@ -1,14 +1,30 @@
-import { type IpPrefix, ipv4Prefix, ipv6Prefix, parseIpv4, parseIpv6 } from 'bgp-codec';
+import {
+  type AddressFamily,
+  type FamilyKey,
+  familyKey,
+  familyName,
+  familyRow,
+  familyRowOf,
+  type IpPrefix,
+  ipv4Prefix,
+  ipv6Prefix,
+  type Nlri,
+  parseIpv4,
+  parseIpv6,
+} from 'bgp-codec';
 import type { Attributes, Neighbor, Route } from '../model.js';
-import { familyKeyOf, familyText, neighborFamilies } from './families.js';
+import { neighborFamilies } from './families.js';
 import { localAddressOf, routerIdOf, type SessionFacts, WireError } from './open.js';
 
-/** A configured route ready for the wire: one prefix, its resolved next hop, its grouping key. */
+/** A configured route ready for the wire: its family's row, its NLRI, its resolved next hop, its grouping key. */
 export interface OutgoingRoute {
   readonly route: Route;
   readonly afi: number;
   readonly safi: number;
-  readonly prefix: IpPrefix;
+  /** the codec's row of the route's family (it has a codec: {@link routeFamilySupported}) */
+  readonly family: AddressFamily<Nlri>;
+  /** the route's NLRI as the codec writes it */
+  readonly nlri: Nlri;
   /** the next hop with `self` resolved to the session's local address; undefined when none */
   readonly nextHop: string | undefined;
   /**
@@ -18,20 +34,22 @@ export interface OutgoingRoute {
   readonly attributeKey: string;
 }
 
-/** The families the wire layer builds routes for; other families are reported, not guessed. */
+/** The family of a configured prefix route when the codec writes its NLRI; other families are reported, not guessed. */
+function prefixFamily(route: Route): AddressFamily<Nlri> | undefined {
+  const row = familyRow(route.family.key);
+  return route.nlri.kind === 'prefix' && row?.codec?.fromPrefix !== undefined ? row : undefined;
+}
+
+/** Whether the wire layer builds routes of a family: the codec writes its NLRI from a prefix. */
 export function routeFamilySupported(afi: number, safi: number): boolean {
-  return (afi === 1 || afi === 2) && (safi === 1 || safi === 2);
+  return familyRowOf(afi, safi)?.codec?.fromPrefix !== undefined;
 }
 
 /** Routes of the neighbor that the wire layer cannot encode, by family name (for honest reporting). */
 export function unsupportedRouteFamilies(neighbor: Neighbor): string[] {
   const out = new Set<string>();
   for (const route of neighbor.routes) {
-    if (route.nlri.kind !== 'prefix' || !routeFamilySupported(route.family.afiCode, route.family.safiCode)) {
-      out.add(familyText(route.family.afiCode, route.family.safiCode));
-    } else if (route.nlri.labels !== undefined || route.nlri.rd !== undefined) {
-      out.add(familyText(route.family.afiCode, route.family.safiCode));
-    }
+    if (prefixFamily(route) === undefined) out.add(familyName(route.family.afiCode, route.family.safiCode));
   }
   return [...out];
 }
@@ -117,13 +135,6 @@ function prefixOf(route: Route): IpPrefix {
   return ipv6Prefix(parseIpv6(nlri.address), nlri.length, nlri.pathInformation);
 }
 
-/** A number or string naming a prefix (with its path identifier) within one family. */
-function prefixIdentity(prefix: IpPrefix): number | string {
-  if (prefix.afi === 1 && prefix.pathId === undefined) return prefix.address * 64 + prefix.length;
-  const address = prefix.afi === 1 ? String(prefix.address) : Buffer.from(prefix.address).toString('hex');
-  return `${address}/${prefix.length}#${prefix.pathId ?? ''}`;
-}
-
 /**
  * The routes a neighbor announces when its session comes up, as ExaBGP's outgoing RIB receives them
  * (Configuration `_init_neighbor`): `next-hop self` resolved, routes of families the neighbor does not
@@ -132,27 +143,24 @@ function prefixIdentity(prefix: IpPrefix): number | string {
  * Routes held back by a `watchdog` with `withdraw` are not announced.
  */
 export function outgoingRoutes(neighbor: Neighbor, facts: SessionFacts = {}): OutgoingRoute[] {
-  const families = new Set(neighborFamilies(neighbor).map((f) => familyKeyOf(f.afi, f.safi)));
+  const families = new Set(neighborFamilies(neighbor).map((f) => familyKey(f.afi, f.safi)));
   const out: OutgoingRoute[] = [];
   // the canonical key is computed once per distinct attribute text (routes mostly share a few)
   const keys = new Map<string, string>();
   const byObject = new Map<Attributes, Map<string | undefined, string>>();
-  const seen = new Map<string, Map<number, Set<number | string>>>();
+  // ExaBGP's RIB: per attribute set and family, one route per NLRI index (a later one takes its place)
+  const seen = new Map<string, Map<FamilyKey, Map<number | string, number>>>();
   const nextHops = new Map<string, string | undefined>();
   for (const route of neighbor.routes) {
     const afi = route.family.afiCode;
     const safi = route.family.safiCode;
-    const family = familyKeyOf(afi, safi);
-    if (!families.has(family)) continue;
+    if (!families.has(route.family.key)) continue;
     if (route.withdraw) continue;
-    if (
-      route.nlri.kind !== 'prefix' ||
-      !routeFamilySupported(afi, safi) ||
-      route.nlri.labels !== undefined ||
-      route.nlri.rd !== undefined
-    ) {
-      throw new WireError(`family ${familyText(afi, safi)} not supported (route at line ${route.location.line})`);
+    const family = prefixFamily(route);
+    if (family === undefined) {
+      throw new WireError(`family ${familyName(afi, safi)} not supported (route at line ${route.location.line})`);
     }
+    const codec = family.codec!;
     const configured = route.nextHop;
     let nextHop: string | undefined;
     if (configured === 'self') {
@@ -176,21 +184,25 @@ export function outgoingRoutes(neighbor: Neighbor, facts: SessionFacts = {}): Ou
       }
       perNextHop.set(nextHop, attributeKey);
     }
-    const prefix = prefixOf(route);
+    const nlri = codec.fromPrefix!(prefixOf(route), {});
     let byFamily = seen.get(attributeKey);
     if (byFamily === undefined) {
       byFamily = new Map();
       seen.set(attributeKey, byFamily);
     }
-    let prefixes = byFamily.get(family);
-    if (prefixes === undefined) {
-      prefixes = new Set();
-      byFamily.set(family, prefixes);
+    let indexes = byFamily.get(family.key);
+    if (indexes === undefined) {
+      indexes = new Map();
+      byFamily.set(family.key, indexes);
     }
-    const identity = prefixIdentity(prefix);
-    if (prefixes.has(identity)) continue;
-    prefixes.add(identity);
-    out.push({ route, afi, safi, prefix, nextHop, attributeKey });
+    const outgoing: OutgoingRoute = { route, afi, safi, family, nlri, nextHop, attributeKey };
+    const identity = codec.identity(nlri);
+    const at = indexes.get(identity);
+    if (at !== undefined) out[at] = outgoing;
+    else {
+      indexes.set(identity, out.length);
+      out.push(outgoing);
+    }
   }
   return out;
 }

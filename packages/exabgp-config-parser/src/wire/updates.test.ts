@@ -1,4 +1,4 @@
-import { type Capability, negotiate, type OpenMessage } from 'bgp-codec';
+import { type Capability, familyKey, negotiate, type OpenMessage } from 'bgp-codec';
 import { describe, expect, it } from 'vitest';
 import type { Attributes, Neighbor } from '../model.js';
 import { makeNeighbor, makeRoute } from './neighbor.js';
@@ -18,8 +18,8 @@ const LOCAL_PREF_100 = '40050400000064';
 const EOR_IPV4 = `${MARKER}00170200000000`;
 const EOR_IPV6 = `${MARKER}001E0200000007900F0003000201`;
 
-const IPV6_UNICAST = { afi: 'ipv6', safi: 'unicast', afiCode: 2, safiCode: 1 } as const;
-const IPV4_UNICAST = { afi: 'ipv4', safi: 'unicast', afiCode: 1, safiCode: 1 } as const;
+const IPV6_UNICAST = { afi: 'ipv6', safi: 'unicast', afiCode: 2, safiCode: 1, key: familyKey(2, 1) } as const;
+const IPV4_UNICAST = { afi: 'ipv4', safi: 'unicast', afiCode: 1, safiCode: 1, key: familyKey(1, 1) } as const;
 
 /**
  * The peer answers with our own OPEN (as ExaBGP's checker does), its AS replaced by `peerAs`, and with or

@@ -3,13 +3,14 @@ import {
   ByteWriter,
   type CodecContext,
   endOfRib,
+  type FamilyKey,
   familyKey,
-  type IpPrefix,
   type Ipv4Prefix,
   MAX_EXTENDED_MESSAGE_LENGTH,
   MAX_MESSAGE_LENGTH,
   type MpReachNlriAttribute,
   type Negotiated,
+  type Nlri,
   type PathAttribute,
   parseIpv4,
   parseIpv6,
@@ -164,47 +165,31 @@ export function pathAttributesFor(
   return out;
 }
 
-/** RFC 4271 §4.3 / RFC 7911: octets of one prefix in an NLRI field. */
-function prefixSize(prefix: IpPrefix, addPath: boolean): number {
-  return 1 + ((prefix.length + 7) >>> 3) + (addPath ? 4 : 0);
-}
-
-/** ExaBGP sorts the NLRI of an UPDATE by their packed form: path id (when set), length, address. */
-function comparePrefixes(a: IpPrefix, b: IpPrefix): number {
-  if (a.pathId !== b.pathId) {
-    if (a.pathId === undefined || b.pathId === undefined) return a.pathId === undefined ? 1 : -1;
-    return a.pathId - b.pathId;
-  }
-  if (a.length !== b.length) return a.length - b.length;
-  if (a.afi === 1 && b.afi === 1) return a.address - b.address;
-  if (a.afi === 2 && b.afi === 2) return compareBytes(a.address, b.address);
-  return a.afi - b.afi;
-}
-
-/** The Network Address of Next Hop octets of MP_REACH_NLRI (ExaBGP MPNLRICollection._encode_nexthop). */
-function mpNextHop(neighbor: Neighbor, afi: number, nextHop: string | undefined, negotiated: Negotiated): Uint8Array {
+/**
+ * The Network Address of Next Hop octets of MP_REACH_NLRI (ExaBGP MPNLRICollection._encode_nexthop): the
+ * family's row encodes the address (a VPN family puts its zero Route Distinguisher first); for IPv6 families
+ * on a single-hop session that negotiated the link-local next-hop capability, the configured link-local
+ * address follows a global one (draft-ietf-idr-linklocal-capability).
+ */
+function mpNextHop(neighbor: Neighbor, route: OutgoingRoute, negotiated: Negotiated): Uint8Array {
+  const nextHop = route.nextHop;
   if (nextHop === undefined) return new Uint8Array(0);
-  if (!nextHop.includes(':')) {
-    const v = parseIpv4(nextHop);
-    return Uint8Array.of(v >>> 24, (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff);
-  }
+  const encode = route.family.codec!.nextHop.encode;
+  if (route.afi !== 2 || !nextHop.includes(':')) return encode(nextHop);
   const global = parseIpv6(nextHop);
-  // draft-ietf-idr-linklocal-capability: IPv6 families on a single-hop session add the link-local address
   const multihop = neighbor.outgoingTtl !== undefined && neighbor.outgoingTtl > 1;
   const isLinkLocal = global[0] === 0xfe && (global[1]! & 0xc0) === 0x80;
-  if (afi === 2 && negotiated.linkLocalNextHop && !multihop && !isLinkLocal && neighbor.localLinkLocal) {
-    const out = new Uint8Array(32);
-    out.set(global, 0);
-    out.set(parseIpv6(neighbor.localLinkLocal), 16);
-    return out;
+  if (negotiated.linkLocalNextHop && !multihop && !isLinkLocal && neighbor.localLinkLocal) {
+    return encode(nextHop, neighbor.localLinkLocal);
   }
-  return global;
+  return encode(nextHop);
 }
 
 /** Routes sharing one UPDATE body: ExaBGP's UpdateCollection. */
 interface Collection {
   afi: number;
   safi: number;
+  family: OutgoingRoute['family'];
   routes: OutgoingRoute[];
 }
 
@@ -214,14 +199,14 @@ interface Collection {
  * other route is a collection of its own.
  */
 function collections(routes: readonly OutgoingRoute[], grouped: boolean): Collection[] {
-  const byAttributes = new Map<string, Map<number, OutgoingRoute[]>>();
+  const byAttributes = new Map<string, Map<FamilyKey, OutgoingRoute[]>>();
   for (const route of routes) {
     let families = byAttributes.get(route.attributeKey);
     if (families === undefined) {
       families = new Map();
       byAttributes.set(route.attributeKey, families);
     }
-    const key = route.afi * 256 + route.safi;
+    const key = route.family.key;
     let list = families.get(key);
     if (list === undefined) {
       list = [];
@@ -232,10 +217,9 @@ function collections(routes: readonly OutgoingRoute[], grouped: boolean): Collec
   const out: Collection[] = [];
   for (const families of byAttributes.values()) {
     for (const list of families.values()) {
-      const first = list[0]!;
-      const groupable = (first.afi === 1 && first.safi === 1) || first.safi === 5;
-      if (grouped && groupable) out.push({ afi: first.afi, safi: first.safi, routes: list });
-      else for (const route of list) out.push({ afi: first.afi, safi: first.safi, routes: [route] });
+      const { afi, safi, family } = list[0]!;
+      if (grouped && family.exabgp.groupUpdates) out.push({ afi, safi, family, routes: list });
+      else for (const route of list) out.push({ afi, safi, family, routes: [route] });
     }
   }
   return out;
@@ -274,23 +258,25 @@ function* collectionUpdates(
   const room = maxLength - 19 - 2 - 2 - built.length;
   if (room <= 0)
     throw new WireError(`the attributes of the route at line ${first.route.location.line} fill a whole UPDATE`);
-  const addPath = ctx.addPathSend.has(familyKey(collection.afi, collection.safi));
+  const family = collection.family;
+  const codec = family.codec!;
+  const addPath = ctx.addPathSend.has(family.key);
 
   const v4: Ipv4Prefix[] = [];
   const mp: OutgoingRoute[] = [];
   for (const route of collection.routes) {
     const nextHopV4 = route.nextHop !== undefined && !route.nextHop.includes(':');
-    if (route.afi === 1 && (route.safi === 1 || route.safi === 2) && nextHopV4) v4.push(route.prefix as Ipv4Prefix);
+    if (family.exabgp.nlriField && nextHopV4) v4.push(route.nlri as Ipv4Prefix);
     else if (route.nextHop !== undefined) mp.push(route);
     else throw new WireError(`announce requires a next-hop: route at line ${route.route.location.line}`);
   }
 
   if (v4.length > 0) {
-    if (v4.length > 1) v4.sort(comparePrefixes);
+    if (v4.length > 1) v4.sort(codec.compare);
     let chunk: Ipv4Prefix[] = [];
     let used = 0;
     for (const prefix of v4) {
-      const size = prefixSize(prefix, addPath);
+      const size = codec.size(prefix, addPath);
       if (used + size > room && chunk.length > 0) {
         yield { type: 'update', withdrawn: [], attributes, nlri: chunk };
         chunk = [];
@@ -303,23 +289,23 @@ function* collectionUpdates(
   }
 
   if (mp.length > 0) {
-    if (mp.length > 1) mp.sort((a, b) => comparePrefixes(a.prefix, b.prefix));
+    if (mp.length > 1) mp.sort((a, b) => codec.compare(a.nlri, b.nlri));
     // one MP_REACH_NLRI per next hop, in the order the next hops first appear
-    const byNextHop = new Map<string, { nextHop: Uint8Array; prefixes: IpPrefix[] }>();
+    const byNextHop = new Map<string, { nextHop: Uint8Array; nlri: Nlri[] }>();
     for (const route of mp) {
       const key = route.nextHop ?? '';
       let entry = byNextHop.get(key);
       if (entry === undefined) {
-        entry = { nextHop: mpNextHop(neighbor, route.afi, route.nextHop, negotiated), prefixes: [] };
+        entry = { nextHop: mpNextHop(neighbor, route, negotiated), nlri: [] };
         byNextHop.set(key, entry);
       }
-      entry.prefixes.push(route.prefix);
+      entry.nlri.push(route.nlri);
     }
-    for (const { nextHop, prefixes } of byNextHop.values()) {
+    for (const { nextHop, nlri: all } of byNextHop.values()) {
       const header = 2 + 1 + 1 + nextHop.length + 1;
-      let chunk: IpPrefix[] = [];
+      let chunk: Nlri[] = [];
       let payload = header;
-      const reach = (nlri: IpPrefix[]): MpReachNlriAttribute => ({
+      const reach = (nlri: Nlri[]): MpReachNlriAttribute => ({
         kind: 'mp-reach-nlri',
         code: 14,
         afi: collection.afi,
@@ -327,8 +313,8 @@ function* collectionUpdates(
         nextHop,
         nlri,
       });
-      for (const prefix of prefixes) {
-        const size = prefixSize(prefix, addPath);
+      for (const nlri of all) {
+        const size = codec.size(nlri, addPath);
         const total = payload + size;
         // ExaBGP's limit is the whole attribute, its header included (3 octets, 4 above 255)
         if (total + (total > 255 ? 4 : 3) > room && chunk.length > 0) {
@@ -336,7 +322,7 @@ function* collectionUpdates(
           chunk = [];
           payload = header;
         }
-        chunk.push(prefix);
+        chunk.push(nlri);
         payload += size;
       }
       yield { type: 'update', withdrawn: [], attributes: [...attributes, reach(chunk)], nlri: [] };
@@ -368,8 +354,8 @@ export function* updatesFor(
   negotiated: Negotiated,
   facts: SessionFacts = {},
 ): Generator<UpdateMessage> {
-  const families = new Set(negotiated.families.map((f) => f.afi * 256 + f.safi));
-  const routes = outgoingRoutes(neighbor, facts).filter((r) => families.has(r.afi * 256 + r.safi));
+  const families = new Set(negotiated.families.map((f) => familyKey(f.afi, f.safi)));
+  const routes = outgoingRoutes(neighbor, facts).filter((r) => families.has(r.family.key));
   const session = attributeSession(neighbor, negotiated);
   const scratch = new ByteWriter(256);
   const cache = new Map<string, { attributes: PathAttribute[]; length: number }>();
