@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { parseConfiguration } from './grammar.js';
+import { parseConfiguration } from './grammar/index.js';
 import type { Configuration } from './model.js';
 
 /** Reads and parses a configuration file; a bad configuration throws ConfigError. */

@@ -3,10 +3,10 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from './errors.js';
-import { parseConfiguration } from './grammar.js';
+import { ConfigError } from '../errors.js';
+import { parseConfiguration } from './index.js';
 
-const fixtures = resolve(dirname(fileURLToPath(import.meta.url)), '../../../fixtures/configs');
+const fixtures = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../fixtures/configs');
 const SEEDS = ['ipv4-ipv6.conf', 'templates.conf', 'attributes.conf', 'flow-vpls.conf'].map((f) =>
   readFileSync(join(fixtures, f), 'utf8'),
 );

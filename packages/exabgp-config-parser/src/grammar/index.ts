@@ -1,0 +1,2 @@
+export { parseConfiguration } from './parser.js';
+export { parseRouteCommand } from './routes/command.js';
