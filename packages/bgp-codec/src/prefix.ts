@@ -35,6 +35,9 @@ export interface Ipv6Prefix {
 /** An IPv4 or an IPv6 prefix, told apart by `afi`. */
 export type IpPrefix = Ipv4Prefix | Ipv6Prefix;
 
+/** What every NLRI built on a prefix has (labelled and VPN prefixes too): its AFI, length, address, path id. */
+export type PrefixFields = Omit<Ipv4Prefix, 'kind'> | Omit<Ipv6Prefix, 'kind'>;
+
 /** An IPv4 prefix from its 32-bit address and length; throws RangeError for a length outside 0..32. */
 export function ipv4Prefix(address: number, length: number, pathId?: number): Ipv4Prefix {
   if (!Number.isInteger(length) || length < 0 || length > 32) throw new RangeError(`IPv4 prefix length ${length}`);
@@ -127,7 +130,7 @@ export function ipv6ToString(address: Uint8Array, offset = 0): string {
 }
 
 /** `"10.0.0.0/24"`, `"2001:db8::/32"` (IPv6 in RFC 5952 form); the path identifier is not shown. */
-export function prefixToString(prefix: IpPrefix): string {
+export function prefixToString(prefix: PrefixFields): string {
   return prefix.afi === 1
     ? `${ipv4ToString(prefix.address)}/${prefix.length}`
     : `${ipv6ToString(prefix.address)}/${prefix.length}`;

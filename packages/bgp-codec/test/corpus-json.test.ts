@@ -13,6 +13,7 @@ import { familyName, familyRow } from '../src/families/table.js';
 import { exabgpJson } from '../src/json/exabgp.js';
 import { decodeUpdate } from '../src/update.js';
 import {
+  ATTRIBUTES_KEPT_RAW,
   canonicalJson,
   ciFiles,
   QA_ABSENT_REASON,
@@ -20,6 +21,7 @@ import {
   QA_PRESENT,
   rawJsonPairs,
   readSpeakerCapabilities,
+  updateAttributeCodes,
   updateFamilies,
 } from './corpus-qa.js';
 
@@ -27,6 +29,10 @@ import {
 function codecFamilies(raw: Uint8Array): boolean {
   const families = updateFamilies(raw);
   return families !== undefined && [...families].every((key) => familyRow(key)?.codec !== undefined);
+}
+/** The raw attributes of the message that ExaBGP prints by a class the codec does not have. */
+function rawAttributes(raw: Uint8Array): string[] {
+  return [...(updateAttributeCodes(raw) ?? [])].flatMap((code) => ATTRIBUTES_KEPT_RAW.get(code) ?? []);
 }
 const familyNames = (raw: Uint8Array) =>
   [...(updateFamilies(raw) ?? [])].map((key) => familyName(keyAfi(key), keySafi(key))).join(', ') || 'not an UPDATE';
@@ -53,11 +59,11 @@ describe.skipIf(!QA_PRESENT)(`ExaBGP API JSON of raw UPDATEs (${QA_PRESENT ? QA_
         }),
       )
     : [];
-  const inScope = lines.filter((l) => codecFamilies(l.raw));
+  const inScope = lines.filter((l) => codecFamilies(l.raw) && rawAttributes(l.raw).length === 0);
 
   it('finds the JSON lines of the codec families', () => {
     console.info(
-      `corpus-json: ${inScope.length} of ${lines.length} json lines follow an IPv4/IPv6 unicast/multicast UPDATE`,
+      `corpus-json: ${inScope.length} of ${lines.length} json lines follow an UPDATE of families with an NLRI codec, with no attribute kept raw`,
     );
     expect(inScope.length).toBeGreaterThan(100);
   });
@@ -94,7 +100,10 @@ describe.skipIf(!QA_PRESENT)(`ExaBGP API JSON of raw UPDATEs (${QA_PRESENT ? QA_
   }
 
   for (const line of lines.filter((l) => !inScope.includes(l))) {
-    const families = familyNames(line.raw);
-    it.skip(`${line.corpus}/${line.file}:${line.line} family ${families} not implemented by the codec`, () => {});
+    const attributes = rawAttributes(line.raw);
+    const why = codecFamilies(line.raw)
+      ? `attribute ${attributes.join(', ')} kept raw by the codec`
+      : `family ${familyNames(line.raw)} not implemented by the codec`;
+    it.skip(`${line.corpus}/${line.file}:${line.line} ${why}`, () => {});
   }
 });

@@ -154,6 +154,37 @@ export function updateFamilies(message: Uint8Array): Set<FamilyKey> | undefined 
   return families;
 }
 
+/** The type codes of the path attributes of an UPDATE, or undefined when it is not a well-formed UPDATE. */
+export function updateAttributeCodes(message: Uint8Array): Set<number> | undefined {
+  if (message.length < 23 || message[18] !== 2) return undefined;
+  const codes = new Set<number>();
+  const u16 = (at: number) => ((message[at] ?? 0) << 8) | (message[at + 1] ?? 0);
+  let at = 21 + u16(19);
+  if (at + 2 > message.length) return undefined;
+  const end = at + 2 + u16(at);
+  at += 2;
+  while (at < end) {
+    const flags = message[at] ?? 0;
+    codes.add(message[at + 1] ?? 0);
+    const extended = (flags & 0x10) !== 0;
+    at += (extended ? 4 : 3) + (extended ? u16(at + 2) : (message[at + 2] ?? 0));
+  }
+  return codes;
+}
+
+/**
+ * Attributes ExaBGP has a class for, and prints by it, that the codec keeps raw (it prints them as ExaBGP's
+ * generic attribute): PMSI tunnel (22), tunnel encapsulation (23), IPv6 address specific extended
+ * communities (25), BGP-LS (29), BGP Prefix-SID (40). Their JSON lines wait for those attributes.
+ */
+export const ATTRIBUTES_KEPT_RAW: ReadonlyMap<number, string> = new Map([
+  [22, 'PMSI tunnel'],
+  [23, 'tunnel encapsulation'],
+  [25, 'IPv6 extended communities'],
+  [29, 'BGP-LS'],
+  [40, 'BGP Prefix-SID'],
+]);
+
 /** What the speaker of a configuration advertises, so what the checker's echoed OPEN negotiates. */
 export interface SpeakerCapabilities {
   readonly asn4: boolean;

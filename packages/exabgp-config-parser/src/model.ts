@@ -9,7 +9,7 @@
  * The whole result is JSON-serialisable (no bigint, no Uint8Array, no Map), so `JSON.stringify` prints it.
  */
 
-import type { FamilyKey } from 'bgp-codec';
+import type { FamilyKey, RouteDistinguisher } from 'bgp-codec';
 
 /** Where a value was written: 1-based line and column in `file`. */
 export interface SourceLocation {
@@ -311,13 +311,11 @@ export interface Route {
   location: SourceLocation;
 }
 
-/** `rd ADMIN:ASSIGNED` (RFC 4364 §4.2): type 0 = 2-byte ASN:4-byte, 1 = IPv4:2-byte, 2 = 4-byte ASN:2-byte */
-export interface RouteDistinguisher {
-  type: 0 | 1 | 2;
-  /** an AS number (type 0, 2) or an IPv4 address (type 1) */
-  administrator: number | string;
-  assigned: number;
-}
+/**
+ * `rd ADMIN:ASSIGNED` (RFC 4364 §4.2): the codec's Route Distinguisher, type 0 = 2-byte ASN:4-byte,
+ * 1 = IPv4:2-byte (the address as an unsigned number), 2 = 4-byte ASN:2-byte.
+ */
+export type { RouteDistinguisher };
 
 /** The NLRI of a route, by kind. */
 export type Nlri = PrefixNlri | FlowNlri | VplsNlri | MupNlri | MvpnNlri | SrPolicyNlri;
@@ -333,7 +331,7 @@ export interface PrefixNlri {
   length: number;
   /** `path-information ID;` (RFC 7911 path identifier; configured as an IPv4 address or a number) */
   pathInformation?: number;
-  /** `label N;` or `label [ N N ];` MPLS labels (20 bits each) */
+  /** `label N;` or `label [ N N ];` MPLS label values (20 bits each), in stack order */
   labels?: number[];
   /** `rd X:Y;` or `route-distinguisher X:Y;` */
   rd?: RouteDistinguisher;

@@ -106,7 +106,8 @@ describe('route distinguishers (RFC 4364 §4.2)', () => {
   it('picks the type from the values', () => {
     expect(routeDistinguisher('65000:1')).toEqual({ type: 0, administrator: 65000, assigned: 1 });
     expect(routeDistinguisher('65535:65536')).toEqual({ type: 0, administrator: 65535, assigned: 65536 });
-    expect(routeDistinguisher('192.168.201.1:123')).toEqual({ type: 1, administrator: '192.168.201.1', assigned: 123 });
+    // type 1: the IPv4 administrator as an unsigned number, as the codec carries it
+    expect(routeDistinguisher('192.168.201.1:123')).toEqual({ type: 1, administrator: 0xc0a8c901, assigned: 123 });
     expect(routeDistinguisher('70000:1')).toEqual({ type: 2, administrator: 70000, assigned: 1 });
   });
   it('refuses a 4-byte ASN with a 32-bit value', () =>

@@ -5,7 +5,7 @@
  * Addresses are scanned by char code (a million prefixes go through here), not with regular expressions.
  */
 
-import type { RouteDistinguisher } from './model.js';
+import { parseRouteDistinguisher, type RouteDistinguisher } from 'bgp-codec';
 
 export class InvalidValue extends Error {
   readonly expected: string | undefined;
@@ -523,23 +523,15 @@ export function label(text: string): number {
 
 /** `rd ADMIN:ASSIGNED` (RFC 4364 §4.2), with ExaBGP's choice of type (static/mpls.py `route_distinguisher`). */
 export function routeDistinguisher(text: string): RouteDistinguisher {
-  const colon = text.indexOf(':');
-  const expected = 'ASN:N (2-byte ASN:32-bit or 4-byte ASN:16-bit) or IPV4:N (16-bit)';
-  if (colon <= 0) throw new InvalidValue(`'${text}' is not a valid route distinguisher`, expected);
-  const admin = text.slice(0, colon);
-  const assigned = digits(text.slice(colon + 1));
-  if (assigned < 0) throw new InvalidValue(`'${text}' is not a valid route distinguisher`, expected);
-  if (admin.includes('.')) {
-    if (parseIPv4(admin) < 0 || assigned > 0xffff) {
-      throw new InvalidValue(`'${text}' is not a valid route distinguisher`, expected);
-    }
-    return { type: 1, administrator: admin, assigned };
+  try {
+    return parseRouteDistinguisher(text);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    throw new InvalidValue(
+      `'${text}' is not a valid route distinguisher`,
+      'ASN:N (2-byte ASN:32-bit or 4-byte ASN:16-bit) or IPV4:N (16-bit)',
+    );
   }
-  const number = digits(admin);
-  if (number < 0) throw new InvalidValue(`'${text}' is not a valid route distinguisher`, expected);
-  if (number <= 0xffff && assigned <= MAX_U32) return { type: 0, administrator: number, assigned };
-  if (number <= MAX_U32 && assigned <= 0xffff) return { type: 2, administrator: number, assigned };
-  throw new InvalidValue(`'${text}' is not a valid route distinguisher`, expected);
 }
 
 /** `0x..` hexadecimal data (even number of digits) as lowercase hex without prefix. */

@@ -233,7 +233,7 @@ describe('fixtures/configs/flow-vpls.conf', () => {
   it('vpls block (RFC 4761)', () => {
     expect(routes[2]).toMatchObject({
       family: { afi: 'l2vpn', safi: 'vpls', afiCode: 25, safiCode: 65 },
-      nlri: { kind: 'vpls', endpoint: 3, base: 10702, offset: 1, size: 8, rd: { type: 1, administrator: '192.0.2.1' } },
+      nlri: { kind: 'vpls', endpoint: 3, base: 10702, offset: 1, size: 8, rd: { type: 1, administrator: 0xc0000201 } },
       nextHop: '192.0.2.1',
       name: 'site1',
     });

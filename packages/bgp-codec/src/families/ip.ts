@@ -6,16 +6,12 @@
 import { Afi, Safi } from '../constants.js';
 import { ipText, ipv4FromNumber, ipv6Text } from '../json/format.js';
 import { decodeIpv4Prefixes, decodeIpv6Prefixes, writeIpPrefix } from '../nlri/ip.js';
-import { type IpPrefix, ipv6ToString, parseIpv4, parseIpv6, prefixOctets } from '../prefix.js';
+import { type IpPrefix, ipv6ToString, type PrefixFields, parseIpv4, parseIpv6, prefixOctets } from '../prefix.js';
 import { afiName, familyKey } from './key.js';
 import type { AddressFamily, ExabgpFamily, FamilyCodec, NextHopCodec } from './types.js';
 
 /** `10.0.0.0/24` as ExaBGP prints a prefix (IPv6 as glibc's inet_ntop writes it). */
-export function prefixText(prefix: {
-  readonly afi: 1 | 2;
-  readonly length: number;
-  readonly address: number | Uint8Array;
-}): string {
+export function prefixText(prefix: PrefixFields): string {
   return typeof prefix.address === 'number'
     ? `${ipv4FromNumber(prefix.address)}/${prefix.length}`
     : `${ipv6Text(prefix.address)}/${prefix.length}`;
@@ -46,7 +42,7 @@ export function compareBytes(a: Uint8Array, b: Uint8Array): number {
 }
 
 /** ExaBGP's order of prefixes in an UPDATE, its INET `index()`: path id (when set), length, address. */
-export function comparePrefixes(a: IpPrefix, b: IpPrefix): number {
+export function comparePrefixes(a: PrefixFields, b: PrefixFields): number {
   const byPath = comparePathIds(a.pathId, b.pathId);
   if (byPath !== 0) return byPath;
   if (a.length !== b.length) return a.length - b.length;
@@ -56,7 +52,7 @@ export function comparePrefixes(a: IpPrefix, b: IpPrefix): number {
 }
 
 /** A number (IPv4 without path id, the common case) or a string naming a prefix and its path id. */
-export function prefixIdentity(prefix: IpPrefix): number | string {
+export function prefixIdentity(prefix: PrefixFields): number | string {
   if (prefix.afi === 1 && prefix.pathId === undefined) return prefix.address * 64 + prefix.length;
   const address = prefix.afi === 1 ? String(prefix.address) : ipv6ToString(prefix.address);
   return `${address}/${prefix.length}#${prefix.pathId ?? ''}`;

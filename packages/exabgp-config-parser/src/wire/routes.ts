@@ -8,7 +8,9 @@ import {
   type IpPrefix,
   ipv4Prefix,
   ipv6Prefix,
+  labelStack,
   type Nlri,
+  type PrefixQualifiers,
   parseIpv4,
   parseIpv6,
 } from 'bgp-codec';
@@ -135,6 +137,15 @@ function prefixOf(route: Route): IpPrefix {
   return ipv6Prefix(parseIpv6(nlri.address), nlri.length, nlri.pathInformation);
 }
 
+/** The label stack (RFC 8277, the Bottom of Stack bit on the last label) and Route Distinguisher configured. */
+function qualifiersOf(route: Route): PrefixQualifiers {
+  const nlri = route.nlri;
+  if (nlri.kind !== 'prefix') return {};
+  const stack = nlri.labels === undefined ? undefined : labelStack(nlri.labels);
+  if (nlri.rd === undefined) return stack === undefined ? {} : { labels: stack };
+  return stack === undefined ? { rd: nlri.rd } : { labels: stack, rd: nlri.rd };
+}
+
 /**
  * The routes a neighbor announces when its session comes up, as ExaBGP's outgoing RIB receives them
  * (Configuration `_init_neighbor`): `next-hop self` resolved, routes of families the neighbor does not
@@ -184,7 +195,7 @@ export function outgoingRoutes(neighbor: Neighbor, facts: SessionFacts = {}): Ou
       }
       perNextHop.set(nextHop, attributeKey);
     }
-    const nlri = codec.fromPrefix!(prefixOf(route), {});
+    const nlri = codec.fromPrefix!(prefixOf(route), qualifiersOf(route));
     let byFamily = seen.get(attributeKey);
     if (byFamily === undefined) {
       byFamily = new Map();
