@@ -30,6 +30,7 @@ export * from './keepalive.js';
 export * from './message.js';
 export * from './negotiation.js';
 export * from './nlri/ip.js';
+export * from './nlri/labeled.js';
 export * from './nlri/labels.js';
 export * from './nlri/route-distinguisher.js';
 export * from './notification.js';

@@ -28,14 +28,6 @@ export function namedFamily(
   };
 }
 
-export const IPV4_NLRI_MPLS = {
-  ...namedFamily(Afi.IPV4, Safi.MPLS_LABEL, 'nlri-mpls', { addPathOrder: 2, extendedNextHopAfi: Afi.IPV6 }),
-  safiAliases: ['labeled-unicast'],
-};
-export const IPV6_NLRI_MPLS = {
-  ...namedFamily(Afi.IPV6, Safi.MPLS_LABEL, 'nlri-mpls', { addPathOrder: 3 }),
-  safiAliases: ['labeled-unicast'],
-};
 export const IPV4_MPLS_VPN = namedFamily(Afi.IPV4, Safi.MPLS_VPN, 'mpls-vpn', {
   addPathOrder: 4,
   extendedNextHopAfi: Afi.IPV6,

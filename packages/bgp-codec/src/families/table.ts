@@ -4,6 +4,8 @@
  * its file and its row here; the configuration parser, the wire layer and the JSON read everything else
  * from the row.
  */
+
+import type { LabeledPrefix } from '../nlri/labeled.js';
 import type { IpPrefix } from '../prefix.js';
 import { IPV4_MULTICAST, IPV4_UNICAST, IPV6_MULTICAST, IPV6_UNICAST } from './ip.js';
 import { afiName, type FamilyKey, familyKey } from './key.js';
@@ -15,7 +17,6 @@ import {
   IPV4_MCAST_VPN,
   IPV4_MPLS_VPN,
   IPV4_MUP,
-  IPV4_NLRI_MPLS,
   IPV4_RTC,
   IPV4_SR_POLICY,
   IPV6_FLOW,
@@ -23,18 +24,18 @@ import {
   IPV6_MCAST_VPN,
   IPV6_MPLS_VPN,
   IPV6_MUP,
-  IPV6_NLRI_MPLS,
   IPV6_SR_POLICY,
   L2VPN_EVPN,
   L2VPN_VPLS,
 } from './known.js';
+import { IPV4_NLRI_MPLS, IPV6_NLRI_MPLS } from './labeled.js';
 import type { AddressFamily } from './types.js';
 
 /**
  * The NLRI of every family the codec reads, told apart by `kind` (and, among prefixes, by `afi`). Adding a
  * family with a new NLRI type adds it here.
  */
-export type Nlri = IpPrefix;
+export type Nlri = IpPrefix | LabeledPrefix;
 
 // biome-ignore lint/suspicious/noExplicitAny: rows of different NLRI types share one table
 type Row = AddressFamily<any>;
