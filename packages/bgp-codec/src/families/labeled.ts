@@ -4,7 +4,13 @@
  * the prefix's own family.
  */
 import { Afi, Safi } from '../constants.js';
-import { decodeLabeledPrefixes, type LabeledPrefix, labeledNlriSize, writeLabeledNlri } from '../nlri/labeled.js';
+import {
+  decodeLabeledPrefixes,
+  type LabeledPrefix,
+  labeledNlriSize,
+  labeledPrefix,
+  writeLabeledNlri,
+} from '../nlri/labeled.js';
 import { labelStack, labelsJson, labelsText, labelValue } from '../nlri/labels.js';
 import { comparePrefixes, ipNextHop, pathIdJson, pathIdText, prefixIdentity, prefixText } from './ip.js';
 import { afiName, familyKey } from './key.js';
@@ -31,7 +37,7 @@ function labeledCodec(afi: 1 | 2): FamilyCodec<LabeledPrefix> {
     // the label values and sets the Bottom of Stack bit on the last one: Traffic Class bits are not shown)
     json: (nlri) => `{ "nlri": "${prefixText(nlri)}"${pathIdJson(nlri.pathId)}${labelsJson(rebuilt(nlri.labels))} }`,
     text: (nlri) => `${prefixText(nlri)}${pathIdText(nlri.pathId)}${labelsText(rebuilt(nlri.labels))}`,
-    fromPrefix: (prefix, { labels = [] }) => ({ ...prefix, kind: 'labeled-prefix', labels }) as LabeledPrefix,
+    fromPrefix: (prefix, { labels = [] }) => labeledPrefix(prefix, labels),
   };
 }
 

@@ -122,8 +122,10 @@ export function decodeLabeledPrefixes(
   decodeLabeledNlri(b, start, end, afi, 0, addPath, withdraw, labeledPrefix, out);
 }
 
-function labeledPrefix(prefix: PrefixFields, labels: number[]): LabeledPrefix {
-  return { kind: 'labeled-prefix', ...prefix, labels } as LabeledPrefix;
+/** A labelled prefix of the fields of any prefix (one object shape whether decoded or built). */
+export function labeledPrefix(prefix: PrefixFields, labels: readonly number[]): LabeledPrefix {
+  const { afi, length, address, pathId } = prefix;
+  return { kind: 'labeled-prefix', afi, length, address, pathId, labels } as LabeledPrefix;
 }
 
 /** Octets of one labelled NLRI on the wire. */
