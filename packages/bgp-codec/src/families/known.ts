@@ -28,11 +28,6 @@ export function namedFamily(
   };
 }
 
-export const IPV4_MPLS_VPN = namedFamily(Afi.IPV4, Safi.MPLS_VPN, 'mpls-vpn', {
-  addPathOrder: 4,
-  extendedNextHopAfi: Afi.IPV6,
-});
-export const IPV6_MPLS_VPN = namedFamily(Afi.IPV6, Safi.MPLS_VPN, 'mpls-vpn', { addPathOrder: 5 });
 // OutgoingRIB.updates groups the multicast VPN families as it groups IPv4 unicast.
 export const IPV4_MCAST_VPN = namedFamily(Afi.IPV4, Safi.MCAST_VPN, 'mcast-vpn', { groupUpdates: true });
 export const IPV6_MCAST_VPN = namedFamily(Afi.IPV6, Safi.MCAST_VPN, 'mcast-vpn', { groupUpdates: true });

@@ -15,27 +15,27 @@ import {
   IPV4_FLOW,
   IPV4_FLOW_VPN,
   IPV4_MCAST_VPN,
-  IPV4_MPLS_VPN,
   IPV4_MUP,
   IPV4_RTC,
   IPV4_SR_POLICY,
   IPV6_FLOW,
   IPV6_FLOW_VPN,
   IPV6_MCAST_VPN,
-  IPV6_MPLS_VPN,
   IPV6_MUP,
   IPV6_SR_POLICY,
   L2VPN_EVPN,
   L2VPN_VPLS,
 } from './known.js';
 import { IPV4_NLRI_MPLS, IPV6_NLRI_MPLS } from './labeled.js';
+import { IPV4_MPLS_VPN, IPV6_MPLS_VPN, type VpnPrefix } from './mpls-vpn.js';
 import type { AddressFamily } from './types.js';
 
 /**
  * The NLRI of every family the codec reads, told apart by `kind` (and, among prefixes, by `afi`). Adding a
  * family with a new NLRI type adds it here.
  */
-export type Nlri = IpPrefix | LabeledPrefix;
+export type Nlri = IpPrefix | LabeledPrefix | VpnPrefix;
+export type { VpnPrefix };
 
 // biome-ignore lint/suspicious/noExplicitAny: rows of different NLRI types share one table
 type Row = AddressFamily<any>;
