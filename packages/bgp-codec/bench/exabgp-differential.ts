@@ -4,7 +4,10 @@
  * fields before it change from run to run). Needs an ExaBGP 6 source tree and a Python of at least 3.12:
  *
  *   EXABGP_SRC=/path/to/exabgp/src EXABGP_PYTHON=python3.12 \
- *     pnpm exec tsx --conditions=source bench/exabgp-differential.ts [update|open|notification] [count]
+ *     pnpm exec tsx --conditions=source bench/exabgp-differential.ts [KIND] [count]
+ *
+ * KIND: `update`, `open`, `notification`, or a family of the codec's table (`ipv4 mpls-vpn`, `nlri-mpls`
+ * for both AFIs of a SAFI): UPDATEs of that family's routes with the attributes every decoder reads alike.
  *
  * Lines ExaBGP refuses ("invalid payload") are counted apart: there the two decoders disagree about the
  * message, not about how to print it.
@@ -12,9 +15,10 @@
 import { execFileSync } from 'node:child_process';
 import fc from 'fast-check';
 import { ASN4_CONTEXT } from '../src/context.js';
+import { familyRows } from '../src/families/table.js';
 import { exabgpJson } from '../src/json/exabgp.js';
 import { decodeMessage, encodeMessage } from '../src/message.js';
-import { notificationArb, openArb, updateArb } from '../test/property-arbitraries.js';
+import { familyUpdateArb, notificationArb, openArb, updateArb } from '../test/property-arbitraries.js';
 
 const source = process.env.EXABGP_SRC;
 const python = process.env.EXABGP_PYTHON ?? 'python3';
@@ -24,7 +28,19 @@ if (!source) {
 }
 const kind = process.argv[2] ?? 'update';
 const count = Number(process.argv[3] ?? 500);
-const arbitrary = kind === 'open' ? openArb : kind === 'notification' ? notificationArb : updateArb(ASN4_CONTEXT);
+const families = new Set(
+  familyRows()
+    .filter((row) => row.codec !== undefined && (row.name === kind || row.safiName === kind))
+    .map((row) => row.key as number),
+);
+const arbitrary =
+  kind === 'open'
+    ? openArb
+    : kind === 'notification'
+      ? notificationArb
+      : families.size > 0
+        ? familyUpdateArb(ASN4_CONTEXT, families)
+        : updateArb(ASN4_CONTEXT);
 const messages = fc.sample(arbitrary, { numRuns: count, seed: Number(process.env.FC_SEED ?? 42) });
 const bytes = messages.map((m) => encodeMessage(m, ASN4_CONTEXT));
 
@@ -52,11 +68,13 @@ const fromType = (line: string) => line.slice(line.indexOf('"type"'));
 
 let same = 0;
 let refused = 0;
+const refusedHex: string[] = [];
 const different: string[] = [];
 bytes.forEach((b, i) => {
   const line = theirs[i] ?? '';
   if (line.startsWith('invalid payload')) {
     refused++;
+    refusedHex.push(Buffer.from(b).toString('hex'));
     return;
   }
   const ours = exabgpJson(decodeMessage(b, ASN4_CONTEXT), {
@@ -80,3 +98,5 @@ console.log(
   `${kind}: ${count} messages, ${same} identical, ${different.length} different, ${refused} refused by ExaBGP`,
 );
 for (const d of different.slice(0, 5)) console.log(d);
+// EXABGP_SHOW_REFUSED=N prints N of the messages ExaBGP refused, to look at with `exabgp decode -d HEX`.
+for (const h of refusedHex.slice(0, Number(process.env.EXABGP_SHOW_REFUSED ?? 0))) console.log(`refused: ${h}`);

@@ -10,7 +10,9 @@ import type { PathAttribute } from '../src/attributes/registry.js';
 import type { Capability } from '../src/capabilities.js';
 import { type CodecContext, makeContext } from '../src/context.js';
 import { familyKey } from '../src/families/key.js';
+import type { Nlri } from '../src/families/table.js';
 import type { BgpMessage } from '../src/message.js';
+import type { RouteDistinguisher } from '../src/nlri/route-distinguisher.js';
 import type { Ipv4Prefix, Ipv6Prefix } from '../src/prefix.js';
 import type { UpdateMessage } from '../src/update.js';
 import { familyKeys } from './family-keys.js';
@@ -24,9 +26,9 @@ export const contextArb: fc.Arbitrary<CodecContext> = fc
   .record({
     asn4: fc.boolean(),
     extendedMessage: fc.boolean(),
-    addPath: fc.subarray(['1/1', '1/2', '2/1', '2/2']),
-    // RFC 8950: IPv4 routes with an IPv6 next hop, in MP_REACH_NLRI.
-    extendedNextHop: fc.subarray(['1/1/2', '1/2/2']),
+    addPath: fc.subarray(['1/1', '1/2', '2/1', '2/2', '1/4', '2/4', '1/128', '2/128']),
+    // RFC 8950: routes with a next hop of the other IP version, in MP_REACH_NLRI.
+    extendedNextHop: fc.subarray(['1/1/2', '1/2/2', '1/4/2', '2/4/1', '1/128/2', '2/128/1']),
   })
   .map(({ asn4, extendedMessage, addPath, extendedNextHop }) =>
     makeContext({
@@ -124,30 +126,104 @@ function attributeArbs(ctx: CodecContext): Record<string, fc.Arbitrary<PathAttri
   } as Record<string, fc.Arbitrary<PathAttribute>>;
 }
 
-/** The families in MP_REACH_NLRI / MP_UNREACH_NLRI and the next-hop lengths the context allows them. */
-function mpFamilies(ctx: CodecContext): Array<{ afi: number; safi: number; nextHopLengths: number[] }> {
-  const families = [
-    { afi: 1, safi: 2, nextHopLengths: [4] },
-    { afi: 2, safi: 1, nextHopLengths: [16, 32] },
-    { afi: 2, safi: 2, nextHopLengths: [16, 32] },
+/**
+ * A label stack that decodes back as it was (RFC 8277 §2): 1 to `max` entries, Traffic Class bits random, the
+ * Bottom of Stack bit on the last only, and no first entry that would end the stack on its own (0x000000,
+ * or 0x800000 in a withdrawal). With `allowEmpty` (a prefix too short for a label to be read), none at all.
+ */
+function labelStackArb(max: number, allowEmpty: boolean): fc.Arbitrary<number[]> {
+  const entry = fc.integer({ min: 0, max: 0x7fffff }).map((v) => (v << 1) & 0xfffffe);
+  return fc
+    .array(entry, { minLength: allowEmpty ? 0 : 1, maxLength: Math.max(1, max) })
+    .filter((stack) => stack.length === 0 || stack[0] === undefined || (stack[0] !== 0 && stack[0] !== 0x800000))
+    .map((stack) => stack.map((e, i) => (i === stack.length - 1 ? e | 1 : e)));
+}
+
+const rdArb: fc.Arbitrary<RouteDistinguisher> = fc.oneof(
+  fc.record({ type: fc.constant(0), administrator: u16, assigned: u32 }),
+  fc.record({ type: fc.constantFrom(1, 2), administrator: u32, assigned: u16 }),
+  // a type RFC 4364 does not define is kept split as type 0
+  fc.record({ type: fc.integer({ min: 3, max: 0xffff }), administrator: u16, assigned: u32 }),
+);
+
+/** Labelled (rd 0) or VPN (rd 8) NLRI of `afi`; the Length octet caps labels, RD and prefix at 255 bits. */
+function labeledArb(afi: 1 | 2, rd: 0 | 8, pathIds: boolean): fc.Arbitrary<Nlri> {
+  const prefix: fc.Arbitrary<Ipv4Prefix | Ipv6Prefix> = afi === 1 ? ipv4PrefixArb(pathIds) : ipv6PrefixArb(pathIds);
+  return prefix.chain((p) => {
+    const room = Math.floor((255 - rd * 8 - p.length) / 24);
+    const labels = labelStackArb(Math.min(3, room), p.length < 24);
+    const { afi: a, length, address, pathId } = p;
+    return rd === 0
+      ? labels.map((l) => ({ kind: 'labeled-prefix', afi: a, length, address, pathId, labels: l }) as Nlri)
+      : fc
+          .tuple(labels, rdArb)
+          .map(([l, d]) => ({ kind: 'vpn-prefix', afi: a, length, address, pathId, labels: l, rd: d }) as Nlri);
+  });
+}
+
+interface FamilyArb {
+  readonly afi: number;
+  readonly safi: number;
+  /** next hop lengths the context allows, and the octets that must be zero (a VPN next hop's RD) */
+  readonly nextHopLengths: number[];
+  readonly rd: 0 | 8;
+  readonly nlri: (pathIds: boolean) => fc.Arbitrary<Nlri>;
+}
+
+/** The families in MP_REACH_NLRI / MP_UNREACH_NLRI, the NLRI of each and the next-hop lengths the context allows. */
+function mpFamilies(ctx: CodecContext): FamilyArb[] {
+  const ip = (afi: 1 | 2) => (pathIds: boolean) =>
+    (afi === 1 ? ipv4PrefixArb(pathIds) : ipv6PrefixArb(pathIds)) as fc.Arbitrary<Nlri>;
+  const extended = (afi: number, safi: number, own: number[], other: number[]) =>
+    ctx.extendedNextHop.has(familyKey(afi, safi)) ? [...own, ...other] : own;
+  const families: FamilyArb[] = [
+    { afi: 1, safi: 2, nextHopLengths: extended(1, 2, [4], [16, 32]), rd: 0, nlri: ip(1) },
+    { afi: 2, safi: 1, nextHopLengths: [16, 32], rd: 0, nlri: ip(2) },
+    { afi: 2, safi: 2, nextHopLengths: [16, 32], rd: 0, nlri: ip(2) },
+    { afi: 1, safi: 4, nextHopLengths: extended(1, 4, [4], [16, 32]), rd: 0, nlri: (p) => labeledArb(1, 0, p) },
+    { afi: 2, safi: 4, nextHopLengths: extended(2, 4, [16, 32], [4]), rd: 0, nlri: (p) => labeledArb(2, 0, p) },
+    {
+      afi: 1,
+      safi: 128,
+      nextHopLengths: extended(1, 128, [12], [24, 40, 48]),
+      rd: 8,
+      nlri: (p) => labeledArb(1, 8, p),
+    },
+    {
+      afi: 2,
+      safi: 128,
+      nextHopLengths: extended(2, 128, [24, 40, 48], [12]),
+      rd: 8,
+      nlri: (p) => labeledArb(2, 8, p),
+    },
   ];
-  if (ctx.extendedNextHop.has(familyKey(1, 1))) families.push({ afi: 1, safi: 1, nextHopLengths: [16, 32] });
-  if (ctx.extendedNextHop.has(familyKey(1, 2))) families[0] = { afi: 1, safi: 2, nextHopLengths: [4, 16, 32] };
+  if (ctx.extendedNextHop.has(familyKey(1, 1))) {
+    families.push({ afi: 1, safi: 1, nextHopLengths: [16, 32], rd: 0, nlri: ip(1) });
+  }
   return families;
 }
 
-function mpArbs(ctx: CodecContext): fc.Arbitrary<PathAttribute[]> {
-  const family = fc.constantFrom(...mpFamilies(ctx));
-  const nlriOf = (afi: number, safi: number, max: number) => {
-    const pathIds = ctx.addPathReceive.has(familyKey(afi, safi));
-    const prefix: fc.Arbitrary<Ipv4Prefix | Ipv6Prefix> = afi === 1 ? ipv4PrefixArb(pathIds) : ipv6PrefixArb(pathIds);
-    return fc.array(prefix, { maxLength: max });
-  };
+/** Next hop octets of `length`, a VPN next hop's Route Distinguishers zero (RFC 4364 §4.3.2, RFC 4659 §3.2.1). */
+function nextHopArb(length: number, rd: 0 | 8): fc.Arbitrary<Uint8Array> {
+  return fc.uint8Array({ minLength: length, maxLength: length }).map((octets) => {
+    if (rd > 0) {
+      octets.fill(0, 0, rd);
+      if (length === 48) octets.fill(0, 24, 32);
+    }
+    return octets;
+  });
+}
+
+function mpArbs(ctx: CodecContext, only?: ReadonlySet<number>): fc.Arbitrary<PathAttribute[]> {
+  const families = mpFamilies(ctx).filter((f) => only === undefined || only.has(familyKey(f.afi, f.safi)));
+  const family = fc.constantFrom(...families);
+  const nlriOf = (f: FamilyArb, max: number) =>
+    fc.array(f.nlri(ctx.addPathReceive.has(familyKey(f.afi, f.safi))), { maxLength: max });
   const reach = family.chain((f) =>
     fc
       .record({
-        nextHop: fc.constantFrom(...f.nextHopLengths).chain((n) => fc.uint8Array({ minLength: n, maxLength: n })),
-        nlri: nlriOf(f.afi, f.safi, 12),
+        nextHop: fc.constantFrom(...f.nextHopLengths).chain((n) => nextHopArb(n, f.rd)),
+        nlri: nlriOf(f, 12),
       })
       .map(
         ({ nextHop, nlri }) =>
@@ -155,7 +231,7 @@ function mpArbs(ctx: CodecContext): fc.Arbitrary<PathAttribute[]> {
       ),
   );
   const unreach = family.chain((f) =>
-    nlriOf(f.afi, f.safi, 12).map(
+    nlriOf(f, 12).map(
       (withdrawn) => ({ kind: 'mp-unreach-nlri', code: 15, afi: f.afi, safi: f.safi, withdrawn }) as PathAttribute,
     ),
   );
@@ -188,6 +264,37 @@ export function updateArb(ctx: CodecContext): fc.Arbitrary<UpdateMessage> {
         return { type: 'update' as const, withdrawn, nlri, attributes: shuffle(attributes, seed) };
       }),
     );
+}
+
+/**
+ * An UPDATE announcing and withdrawing routes of the given families in MP_REACH_NLRI / MP_UNREACH_NLRI, with
+ * the attributes every decoder reads the same way (ORIGIN, an AS_SEQUENCE, MED, LOCAL_PREF, communities):
+ * what a differential run of those families compares.
+ */
+export function familyUpdateArb(ctx: CodecContext, families: ReadonlySet<number>): fc.Arbitrary<UpdateMessage> {
+  const maxAsn = ctx.asn4 ? 0xffffffff : 0xffff;
+  return fc
+    .record({
+      // ExaBGP refuses an MP_REACH_NLRI without NLRI ("not an EOR"): a difference of its own, not the family's
+      mp: mpArbs(ctx, families).filter(
+        (mp) => mp.length > 0 && mp.every((a) => a.kind !== 'mp-reach-nlri' || a.nlri.length > 0),
+      ),
+      origin: fc.integer({ min: 0, max: 2 }),
+      path: fc.array(fc.integer({ min: 1, max: maxAsn }), { minLength: 1, maxLength: 6 }),
+      med: fc.option(u32, { nil: undefined }),
+      localPref: fc.option(u32, { nil: undefined }),
+      communities: fc.array(u32, { maxLength: 4 }),
+    })
+    .map(({ mp, origin, path, med, localPref, communities }) => {
+      const attributes: PathAttribute[] = [
+        { kind: 'origin', code: 1, origin },
+        { kind: 'as-path', code: 2, segments: [{ type: 2, asns: path }] },
+      ];
+      if (med !== undefined) attributes.push({ kind: 'med', code: 4, med });
+      if (localPref !== undefined) attributes.push({ kind: 'local-pref', code: 5, localPref });
+      if (communities.length > 0) attributes.push({ kind: 'communities', code: 8, communities });
+      return { type: 'update' as const, withdrawn: [], nlri: [], attributes: [...attributes, ...mp] };
+    });
 }
 
 function shuffle<T>(items: T[], seed: number): T[] {
