@@ -21,6 +21,8 @@ import {
   MIXED_STREAM,
   TYPICAL,
   TYPICAL_BYTES,
+  VPN,
+  VPN_BYTES,
 } from './messages.js';
 
 const writer = new ByteWriter(8192);
@@ -39,6 +41,8 @@ bench(`4096-byte UPDATE decode (${FULL_PREFIXES} /24s)`, () => do_not_optimize(d
 bench('4096-byte UPDATE encode', () => do_not_optimize(encodeUpdate(FULL, CTX)));
 bench('IPv6 MP_REACH UPDATE decode', () => do_not_optimize(decodeMessage(IPV6_BYTES, CTX)));
 bench('IPv6 MP_REACH UPDATE encode', () => do_not_optimize(encodeUpdate(IPV6, CTX)));
+bench('MPLS VPN UPDATE decode', () => do_not_optimize(decodeMessage(VPN_BYTES, CTX)));
+bench('MPLS VPN UPDATE encode', () => do_not_optimize(encodeUpdate(VPN, CTX)));
 
 function frameAll(stream: Uint8Array, chunk: number): number {
   const parser = new FrameParser();
@@ -118,6 +122,8 @@ const figures: Figure[] = [
   { label: '  as prefixes', bench: '4096-byte UPDATE encode', per: FULL_PREFIXES, unit: ' prefixes/s' },
   { label: 'IPv6 MP_REACH UPDATE decoded', bench: 'IPv6 MP_REACH UPDATE decode', per: 1, unit: '/s' },
   { label: 'IPv6 MP_REACH UPDATE encoded', bench: 'IPv6 MP_REACH UPDATE encode', per: 1, unit: '/s' },
+  { label: 'MPLS VPN UPDATE decoded', bench: 'MPLS VPN UPDATE decode', per: 1, unit: '/s', target: 1e6 },
+  { label: 'MPLS VPN UPDATE encoded', bench: 'MPLS VPN UPDATE encode', per: 1, unit: '/s', target: 1e6 },
   {
     label: `framing, mixed ${(MIXED_STREAM.length / 2 ** 20).toFixed(1)} MiB, whole`,
     bench: 'FrameParser, mixed stream, pushed whole',
@@ -163,5 +169,5 @@ const codec = perSecond('typical UPDATE decode (decodeMessage)');
 const bare = perSecond('typical UPDATE decode (bare hand-written loop)');
 console.log(`\ncodec / bare hand-written decoder, typical UPDATE, same run: ${(codec / bare).toFixed(2)}`);
 console.log(
-  `typical UPDATE ${TYPICAL_BYTES.length} bytes, IPv6 UPDATE ${IPV6_BYTES.length} bytes, full UPDATE ${FULL_BYTES.length} bytes (${FULL_PREFIXES} /24s)`,
+  `typical UPDATE ${TYPICAL_BYTES.length} bytes, IPv6 UPDATE ${IPV6_BYTES.length} bytes, MPLS VPN UPDATE ${VPN_BYTES.length} bytes, full UPDATE ${FULL_BYTES.length} bytes (${FULL_PREFIXES} /24s)`,
 );

@@ -76,6 +76,39 @@ export const IPV6: UpdateMessage = {
 };
 export const IPV6_BYTES = encodeUpdate(IPV6, CTX);
 
+/**
+ * An MPLS VPN UPDATE as a PE sends one (RFC 4364): the typical attributes but NEXT_HOP, a route target, and
+ * one VPN-IPv4 route (label 1000, RD 65000:1) in MP_REACH_NLRI with the VPN next hop (zero RD, 192.0.2.1).
+ */
+export const VPN: UpdateMessage = {
+  type: 'update',
+  withdrawn: [],
+  attributes: [
+    ...TYPICAL_ATTRIBUTES.filter((a) => a.kind !== 'next-hop'),
+    { kind: 'extended-communities', code: 16, communities: [{ high: 0x0002fde8, low: 1 }] },
+    {
+      kind: 'mp-reach-nlri',
+      code: 14,
+      afi: 1,
+      safi: 128,
+      nextHop: Uint8Array.from([0, 0, 0, 0, 0, 0, 0, 0, 192, 0, 2, 1]),
+      nlri: [
+        {
+          kind: 'vpn-prefix',
+          afi: 1,
+          length: 24,
+          address: 0x0a000100,
+          pathId: undefined,
+          labels: [16001],
+          rd: { type: 0, administrator: 65000, assigned: 1 },
+        },
+      ],
+    },
+  ],
+  nlri: [],
+};
+export const VPN_BYTES = encodeUpdate(VPN, CTX);
+
 function concat(parts: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
