@@ -137,12 +137,14 @@ function prefixOf(route: Route): IpPrefix {
   return ipv6Prefix(parseIpv6(nlri.address), nlri.length, nlri.pathInformation);
 }
 
+const NO_QUALIFIERS: PrefixQualifiers = Object.freeze({});
+
 /** The label stack (RFC 8277, the Bottom of Stack bit on the last label) and Route Distinguisher configured. */
 function qualifiersOf(route: Route): PrefixQualifiers {
   const nlri = route.nlri;
-  if (nlri.kind !== 'prefix') return {};
+  if (nlri.kind !== 'prefix' || (nlri.labels === undefined && nlri.rd === undefined)) return NO_QUALIFIERS;
   const stack = nlri.labels === undefined ? undefined : labelStack(nlri.labels);
-  if (nlri.rd === undefined) return stack === undefined ? {} : { labels: stack };
+  if (nlri.rd === undefined) return { labels: stack! };
   return stack === undefined ? { rd: nlri.rd } : { labels: stack, rd: nlri.rd };
 }
 
@@ -162,12 +164,19 @@ export function outgoingRoutes(neighbor: Neighbor, facts: SessionFacts = {}): Ou
   // ExaBGP's RIB: per attribute set and family, one route per NLRI index (a later one takes its place)
   const seen = new Map<string, Map<FamilyKey, Map<number | string, number>>>();
   const nextHops = new Map<string, string | undefined>();
+  let lastFamily: Route['family'] | undefined;
+  let lastRow: AddressFamily<Nlri> | undefined;
   for (const route of neighbor.routes) {
     const afi = route.family.afiCode;
     const safi = route.family.safiCode;
     if (!families.has(route.family.key)) continue;
     if (route.withdraw) continue;
-    const family = prefixFamily(route);
+    // routes of one family share one Family object (families.ts): look its row up once per run of them
+    if (route.family !== lastFamily) {
+      lastFamily = route.family;
+      lastRow = prefixFamily(route);
+    }
+    const family = route.nlri.kind === 'prefix' ? lastRow : undefined;
     if (family === undefined) {
       throw new WireError(`family ${familyName(afi, safi)} not supported (route at line ${route.location.line})`);
     }
