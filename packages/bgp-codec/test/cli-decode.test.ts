@@ -16,6 +16,7 @@ import {
   encodeMessage,
   encodeUpdate,
   exabgpJson,
+  familyKey,
   makeContext,
   parsePrefix,
   type UpdateMessage,
@@ -111,7 +112,11 @@ describe('bgp-codec decode: arguments', () => {
 
   it('reads ExaBGP family names, its labeled-unicast alias, and several families at once', () => {
     const args = parseDecodeArguments(['-f', 'ipv4 unicast ipv6 flow', '--family=ipv4 labeled-unicast', 'AB']);
-    expect('families' in args && [...(args.families ?? [])]).toEqual(['1/1', '2/133', '1/4']);
+    expect('families' in args && [...(args.families ?? [])]).toEqual([
+      familyKey(1, 1),
+      familyKey(2, 133),
+      familyKey(1, 4),
+    ]);
   });
 
   it('negotiates what exabgp decode negotiates: 4-octet AS, Extended Message, RFC 8950 next hops only for all families', () => {
@@ -119,11 +124,11 @@ describe('bgp-codec decode: arguments', () => {
     expect([all.asn4, all.extendedMessage, [...all.extendedNextHop], all.addPathReceive.size]).toEqual([
       true,
       true,
-      ['1/1/2', '1/2/2', '1/4/2', '1/128/2'],
+      [familyKey(1, 1), familyKey(1, 2), familyKey(1, 4), familyKey(1, 128)],
       0,
     ]);
-    const some = decodeContext({ families: new Set(['1/1', '1/133']), pathInformation: true });
-    expect([[...some.extendedNextHop], [...some.addPathReceive]]).toEqual([[], ['1/1']]);
+    const some = decodeContext({ families: new Set([familyKey(1, 1), familyKey(1, 133)]), pathInformation: true });
+    expect([[...some.extendedNextHop], [...some.addPathReceive]]).toEqual([[], [familyKey(1, 1)]]);
   });
 
   it('says so when there is neither HEX nor standard input to read', async () => {
@@ -199,7 +204,11 @@ describe('bgp-codec decode: messages', () => {
   });
 
   it('reads ADD-PATH path identifiers with --path-information, for the families given', async () => {
-    const ctx = makeContext({ asn4: true, addPathSend: new Set(['1/1']), addPathReceive: new Set(['1/1']) });
+    const ctx = makeContext({
+      asn4: true,
+      addPathSend: new Set([familyKey(1, 1)]),
+      addPathReceive: new Set([familyKey(1, 1)]),
+    });
     const message = update(
       {
         type: 'update',

@@ -15,8 +15,6 @@
  * `--open` makes a marker-less body an OPEN.
  */
 import {
-  Afi,
-  afiName,
   attributeName,
   BgpError,
   type BgpMessage,
@@ -26,8 +24,12 @@ import {
   type ExabgpNeighbor,
   encodeMessage,
   exabgpJson,
+  type FamilyKey,
   FrameParser,
+  familyKey,
   familyName,
+  familyRowByName,
+  familyRows,
   HEADER_LENGTH,
   MARKER_LENGTH,
   MAX_EXTENDED_MESSAGE_LENGTH,
@@ -35,8 +37,6 @@ import {
   makeContext,
   notificationFromError,
   notificationName,
-  Safi,
-  safiName,
   type UpdateMessage,
 } from '../index.js';
 
@@ -70,23 +70,18 @@ export const DECODE_NEIGHBOR: ExabgpNeighbor = Object.freeze({
   routerId: '127.0.0.1',
 });
 
-/** ExaBGP's Capabilities._ADD_PATH: the families `--path-information` may give ADD-PATH to (`afi/safi`). */
-const ADD_PATH_FAMILIES = ['1/1', '2/1', '1/4', '2/4', '1/128', '2/128', '1/85', '2/85'];
-/** ExaBGP's Capabilities._NEXTHOP, negotiated by `exabgp decode` without `--family` (`afi/safi/nextHopAfi`). */
-const EXTENDED_NEXT_HOP_ALL = ['1/1/2', '1/2/2', '1/4/2', '1/128/2'];
-
-/** ExaBGP's family words (protocol/family.py `AFI.codes`, `SAFI.codes`), from the codec's own names. */
-const AFI_BY_NAME = new Map<string, number>(Object.values(Afi).map((afi) => [afiName(afi), afi]));
-const SAFI_BY_NAME = new Map<string, number>([
-  ...Object.values(Safi)
-    .filter((safi) => !safiName(safi).startsWith('unknown'))
-    .map((safi): [string, number] => [safiName(safi), safi]),
-  ['labeled-unicast', Safi.MPLS_LABEL],
-]);
+/** ExaBGP's Capabilities._ADD_PATH: the families `--path-information` may give ADD-PATH to. */
+const ADD_PATH_FAMILIES: readonly FamilyKey[] = familyRows()
+  .filter((row) => row.exabgp.addPathOrder !== undefined)
+  .map((row) => row.key);
+/** ExaBGP's Capabilities._NEXTHOP, negotiated by `exabgp decode` without `--family`. */
+const EXTENDED_NEXT_HOP_ALL: readonly FamilyKey[] = familyRows()
+  .filter((row) => row.exabgp.extendedNextHopAfi !== undefined)
+  .map((row) => row.key);
 
 export interface DecodeArguments {
-  /** `afi/safi` keys from `--family`; undefined: every family. */
-  readonly families?: ReadonlySet<string>;
+  /** The families given by `--family`; undefined: every family. */
+  readonly families?: ReadonlySet<FamilyKey>;
   readonly pathInformation: boolean;
   /** What hex without the marker is the body of. */
   readonly body: 'update' | 'open';
@@ -108,30 +103,27 @@ const UNSUPPORTED: Readonly<Record<string, string>> = {
   '--pdb': 'the Python debugger',
 };
 
-/** `"ipv4 unicast ipv6 flow"` as `afi/safi` keys, or what is wrong with it. */
-export function parseFamilies(text: string): Set<string> | string {
+/** `"ipv4 unicast ipv6 flow"` as family keys (ExaBGP's names and aliases), or what is wrong with it. */
+export function parseFamilies(text: string): Set<FamilyKey> | string {
   const words = text.toLowerCase().split(/\s+/).filter(Boolean);
   if (words.length === 0 || words.length % 2 !== 0) {
     return `--family takes "AFI SAFI" pairs, got "${text}"`;
   }
-  const out = new Set<string>();
+  const out = new Set<FamilyKey>();
   for (let i = 0; i < words.length; i += 2) {
-    const afi = AFI_BY_NAME.get(words[i]!);
-    const safi = SAFI_BY_NAME.get(words[i + 1]!);
-    if (afi === undefined || safi === undefined || afi === 0 || safi === 0) {
-      return (
-        `--family: unknown family "${words[i]} ${words[i + 1]}" (AFI one of ${[...AFI_BY_NAME.keys()].filter((n) => n !== 'undefined').join(', ')}; ` +
-        `SAFI one of ${[...SAFI_BY_NAME.keys()].filter((n) => n !== 'undefined').join(', ')})`
-      );
+    const row = familyRowByName(`${words[i]} ${words[i + 1]}`);
+    if (row === undefined) {
+      const known = familyRows().map((r) => `"${r.name}"`);
+      return `--family: unknown family "${words[i]} ${words[i + 1]}" (one of ${known.join(', ')})`;
     }
-    out.add(`${afi}/${safi}`);
+    out.add(row.key);
   }
   return out;
 }
 
 /** The command's arguments, or the text to print and the exit status (0 for --help, 2 for a usage error). */
 export function parseDecodeArguments(argv: readonly string[]): DecodeArguments | { text: string; status: 0 | 2 } {
-  let families: Set<string> | undefined;
+  let families: Set<FamilyKey> | undefined;
   let pathInformation = false;
   let body: 'update' | 'open' = 'update';
   const payloads: string[] = [];
@@ -175,7 +167,7 @@ export function parseDecodeArguments(argv: readonly string[]): DecodeArguments |
 export function decodeContext(args: Pick<DecodeArguments, 'families' | 'pathInformation'>): CodecContext {
   const addPath = args.pathInformation
     ? new Set(ADD_PATH_FAMILIES.filter((family) => args.families === undefined || args.families.has(family)))
-    : new Set<string>();
+    : new Set<FamilyKey>();
   return makeContext({
     asn4: true,
     extendedMessage: true,
@@ -250,7 +242,7 @@ function startsWithMarker(bytes: Uint8Array): boolean {
 }
 
 interface MultiprotocolFamily {
-  readonly key: string;
+  readonly key: FamilyKey;
   readonly afi: number;
   readonly safi: number;
   /** 14 (MP_REACH_NLRI) or 15 (MP_UNREACH_NLRI) */
@@ -265,12 +257,12 @@ function multiprotocolFamilies(update: UpdateMessage): MultiprotocolFamily[] {
   for (const attribute of update.attributes) {
     if (attribute.kind === 'mp-reach-nlri' || attribute.kind === 'mp-unreach-nlri') {
       const { afi, safi, code } = attribute;
-      out.push({ key: `${afi}/${safi}`, afi, safi, code, raw: false });
+      out.push({ key: familyKey(afi, safi), afi, safi, code, raw: false });
     } else if (attribute.kind === 'unknown' && (attribute.code === 14 || attribute.code === 15)) {
       if (attribute.value.length < 3) continue;
       const afi = (attribute.value[0]! << 8) | attribute.value[1]!;
       const safi = attribute.value[2]!;
-      out.push({ key: `${afi}/${safi}`, afi, safi, code: attribute.code, raw: true });
+      out.push({ key: familyKey(afi, safi), afi, safi, code: attribute.code, raw: true });
     }
   }
   return out;
